@@ -1,0 +1,259 @@
+"""The demo organisation: believable, deterministic and safe to build twice.
+
+Everything is keyed by email or by name within its parent, so a second run finds what the first
+made and changes nothing. Later features add their demo data here, in the same spirit.
+"""
+
+import random
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+
+from mentorship.accounts.models import User
+from mentorship.participants import services as participant_services
+from mentorship.participants.models import WORK_STYLE_QUESTIONS, OrgUnit, Participant
+
+DEMO_PASSWORD = "demo-mentoring-2026"  # noqa: S105 (public on purpose: it is printed for the demo)
+DEMO_DOMAIN = "demo.example.com"
+ONBOARDED_AT = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+
+FIRST_NAMES = (
+    "Ava Ben Chloe Daniel Elena Farid Grace Hugo Isla Jonas Kira Liam Maya Noah Olivia Pavel Quinn Rosa "
+    "Samir Tara Umar Vera Wen Ximena Yusuf Zoe Aiko Bruno Carmen Dev Emil Fatima Gustav Hana Ivan Julia "
+    "Kofi Lena Mateo Nadia Oscar Priya Rafael Sofia Tomas Ula Victor Wanda Yara Zain"
+).split()
+LAST_NAMES = (
+    "Adams Becker Costa Dubois Eriksen Fischer Garcia Hoffmann Ivanova Jensen Kowalski Lopez Muller "
+    "Nakamura Okafor Petrov Rossi Schmidt Tanaka Urban Varga Weber Xu Yilmaz Zimmermann Brandt Chen "
+    "Dias Evans Ferrari Gupta Hansen Iqbal Jovanovic Keller Lindqvist Moreau Novak Ortiz Patel"
+).split()
+
+# (department, [(team, [job titles from senior to junior])], head title)
+DEPARTMENTS = [
+    (
+        "Engineering",
+        "VP Engineering",
+        [
+            (
+                "Platform",
+                ["Staff Engineer", "Senior Site Reliability Engineer", "Cloud Engineer", "Junior DevOps Engineer"],
+            ),
+            (
+                "Product Engineering",
+                ["Principal Engineer", "Senior Software Engineer", "Software Engineer", "Graduate Developer"],
+            ),
+            ("Data", ["Lead Data Scientist", "Senior Data Engineer", "Data Analyst", "Junior Data Analyst"]),
+        ],
+    ),
+    (
+        "Product",
+        "Chief Product Officer",
+        [
+            (
+                "Product Management",
+                ["Group Product Manager", "Senior Product Manager", "Product Manager", "Associate Product Manager"],
+            ),
+            ("Design", ["Design Lead", "Senior Product Designer", "UX Researcher", "Junior Designer"]),
+        ],
+    ),
+    (
+        "Sales",
+        "VP Sales",
+        [
+            (
+                "Enterprise Sales",
+                ["Sales Director", "Senior Account Executive", "Account Executive", "Sales Development Rep"],
+            ),
+            (
+                "Partnerships",
+                ["Head of Partnerships", "Senior Partner Manager", "Partner Manager", "Partnerships Associate"],
+            ),
+        ],
+    ),
+    (
+        "Marketing",
+        "Chief Marketing Officer",
+        [
+            ("Brand", ["Brand Director", "Senior Brand Manager", "Content Strategist", "Social Media Coordinator"]),
+            ("Growth", ["Head of Growth", "Senior Growth Marketer", "Performance Marketer", "Marketing Analyst"]),
+        ],
+    ),
+    (
+        "Finance",
+        "Chief Financial Officer",
+        [
+            ("FP&A", ["FP&A Director", "Senior Financial Analyst", "Financial Analyst", "Junior Analyst"]),
+            ("Accounting", ["Controller", "Senior Accountant", "Accountant", "Accounts Assistant"]),
+        ],
+    ),
+    (
+        "People",
+        "Chief People Officer",
+        [
+            ("HR Operations", ["HR Director", "Senior HR Business Partner", "HR Generalist", "HR Coordinator"]),
+            (
+                "Talent & Learning",
+                ["Head of Learning", "Senior Talent Partner", "Learning Designer", "Talent Coordinator"],
+            ),
+        ],
+    ),
+    (
+        "Operations",
+        "COO",
+        [
+            ("Supply Chain", ["Supply Chain Director", "Senior Planner", "Logistics Planner", "Operations Associate"]),
+            (
+                "Facilities",
+                ["Facilities Lead", "Senior Facilities Manager", "Workplace Coordinator", "Workplace Assistant"],
+            ),
+        ],
+    ),
+    (
+        "Customer Success",
+        "VP Customer Success",
+        [
+            ("Support", ["Support Director", "Senior Support Engineer", "Support Specialist", "Support Associate"]),
+            (
+                "Onboarding",
+                [
+                    "Head of Onboarding",
+                    "Senior Implementation Manager",
+                    "Implementation Consultant",
+                    "Onboarding Associate",
+                ],
+            ),
+        ],
+    ),
+    (
+        "Legal",
+        "General Counsel",
+        [
+            ("Commercial Legal", ["Legal Director", "Senior Counsel", "Legal Counsel", "Paralegal"]),
+        ],
+    ),
+]
+TIMEZONES = ["Europe/Berlin"] * 5 + ["Europe/London"] * 3 + ["America/New_York"] * 2 + ["Asia/Kolkata", "Europe/Madrid"]
+EXTRA_LANGUAGES = ["de", "fr", "es", "it", "nl", "pl", "hi", "pt"]
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    role: str
+    email: str
+
+
+@dataclass
+class Person:
+    email: str
+    first: str
+    last: str
+    title: str
+    level: int
+    unit: OrgUnit
+    manager: "Person | None"
+
+
+class _Names:
+    """Deterministic unique names: the same sequence on every run."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        self.used: set[str] = set()
+
+    def next(self) -> tuple[str, str, str]:
+        while True:
+            first, last = self.rng.choice(FIRST_NAMES), self.rng.choice(LAST_NAMES)
+            local = f"{first}.{last}".lower()
+            if local not in self.used:
+                self.used.add(local)
+                return first, last, f"{local}@{DEMO_DOMAIN}"
+
+
+def _plan_people() -> list[Person]:
+    rng = random.Random(20261125)
+    names = _Names(rng)
+    company = participant_services.org_unit_ensure_path(path=["Northwind Group"])
+    first, last, _ = names.next()
+    ceo = Person(f"ceo@{DEMO_DOMAIN}", first, last, "Chief Executive Officer", 7, company, None)
+    people = [ceo]
+    for department, head_title, teams in DEPARTMENTS:
+        dept_unit = participant_services.org_unit_ensure_path(path=["Northwind Group", department])
+        first, last, email = names.next()
+        head = Person(email, first, last, head_title, 6, dept_unit, ceo)
+        people.append(head)
+        for team, (lead_title, senior_title, mid_title, junior_title) in teams:
+            unit = participant_services.org_unit_ensure_path(path=["Northwind Group", department, team])
+            first, last, email = names.next()
+            lead = Person(email, first, last, lead_title, 5, unit, head)
+            people.append(lead)
+            for _ in range(3):
+                first, last, email = names.next()
+                senior = Person(email, first, last, senior_title, 4, unit, lead)
+                people.append(senior)
+                for _ in range(rng.choice([2, 3, 3, 4])):
+                    first, last, email = names.next()
+                    level = rng.choice([2, 3, 3])
+                    people.append(Person(email, first, last, mid_title, level, unit, senior))
+                first, last, email = names.next()
+                people.append(Person(email, first, last, junior_title, 1, unit, senior))
+    return people
+
+
+def _fixed_logins(people: list[Person]) -> dict[str, DemoLogin]:
+    """Give a few planned people memorable addresses, one per role the demo shows."""
+    hr = next(p for p in people if p.title == "HR Director")
+    hr.email = f"hr@{DEMO_DOMAIN}"
+    manager = next(p for p in people if p.title == "Principal Engineer")
+    manager.email = f"manager@{DEMO_DOMAIN}"
+    senior = next(p for p in people if p.title == "Senior Product Manager")
+    senior.email = f"mentor@{DEMO_DOMAIN}"
+    junior = next(p for p in people if p.title == "Junior Data Analyst")
+    junior.email = f"junior@{DEMO_DOMAIN}"
+    return {
+        "hr": DemoLogin("HR admin", hr.email),
+        "manager": DemoLogin("Manager (Principal Engineer)", manager.email),
+        "mentor": DemoLogin("Senior employee", senior.email),
+        "junior": DemoLogin("Junior employee", junior.email),
+    }
+
+
+@transaction.atomic
+def seed_organisation() -> list[DemoLogin]:
+    people = _plan_people()
+    logins = _fixed_logins(people)
+    rng = random.Random(7)
+    password_hash = make_password(DEMO_PASSWORD)  # hashed once: hashing per person takes minutes
+    by_email: dict[str, Participant] = {}
+    for person in people:
+        user, _ = User.objects.get_or_create(
+            email=person.email,
+            defaults={"first_name": person.first, "last_name": person.last, "password": password_hash},
+        )
+        EmailAddress.objects.get_or_create(user=user, email=person.email, defaults={"verified": True, "primary": True})
+        participant = participant_services.participant_ensure(user=user)
+        languages = ["en", *sorted(rng.sample(EXTRA_LANGUAGES, rng.choice([0, 1, 1, 2])))]
+        profile = {
+            "job_title": person.title,
+            "org_unit": person.unit,
+            "manager": by_email[person.manager.email] if person.manager else None,
+            "career_level": person.level,
+            "years_experience": max(0, person.level * 3 + rng.randint(-2, 4) - 3),
+            "timezone": rng.choice(TIMEZONES),
+            "languages": languages,
+            "availability_hours": rng.choice([2, 4, 4, 6, 8]),
+            "bio": f"{person.title} in {person.unit.name}.",
+            "hire_date": date(2026 - min(person.level * 2, 12) + rng.randint(0, 2), rng.randint(1, 12), 1),
+            "onboarded_at": ONBOARDED_AT,
+            **{name: rng.randint(1, 5) for name, *_ in WORK_STYLE_QUESTIONS},
+        }
+        changed = [name for name, value in profile.items() if getattr(participant, name) != value]
+        if changed:
+            for name in changed:
+                setattr(participant, name, profile[name])
+            participant.save()
+        by_email[person.email] = participant
+    participant_services.hr_admin_grant(user=User.objects.get(email=logins["hr"].email))
+    return list(logins.values())

@@ -1,0 +1,18 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from mentorship.accounts.models import User
+from mentorship.core import demo
+
+
+class Command(BaseCommand):
+    help = "Build the demo organisation (safe to run again: it changes nothing the second time)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        logins = demo.seed_organisation()
+        people = User.objects.filter(email__endswith=f"@{demo.DEMO_DOMAIN}").count()
+        self.stdout.write(self.style.SUCCESS(f"Demo organisation ready: {people} people."))
+        self.stdout.write(f"Demo logins (password for all: {demo.DEMO_PASSWORD}):")
+        for login in logins:
+            self.stdout.write(f"  {login.role:<30} {login.email}")

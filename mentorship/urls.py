@@ -1,0 +1,18 @@
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.urls import include, path
+
+# The admin signs in through allauth, so it gets the same rate limits and MFA as the app.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
+admin.site.site_header = "Mentorship administration"
+
+urlpatterns = [
+    path("", include("mentorship.core.urls")),
+    path("", include("mentorship.participants.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "mentorship.core.views.error_403"
+handler404 = "mentorship.core.views.error_404"
+handler500 = "mentorship.core.views.error_500"

@@ -1,0 +1,1 @@
+# Match runs and proposals arrive with the pairing issue; the engine lives in pairing/engine/.

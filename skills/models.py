@@ -1,0 +1,1 @@
+# The skill catalogue, inventories and assessments arrive with the skills issue.
