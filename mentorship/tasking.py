@@ -7,6 +7,7 @@ shared cache and drop the task, loudly, after CELERY_TASK_MAX_REDELIVERIES.
 """
 
 import logging
+from typing import Any
 
 from celery.contrib.django.task import DjangoTask
 from celery.exceptions import Reject
@@ -16,8 +17,8 @@ from django.core.cache import cache
 logger = logging.getLogger(__name__)
 
 
-class BoundedRedeliveryTask(DjangoTask):
-    def before_start(self, task_id: str, args: tuple, kwargs: dict) -> None:
+class BoundedRedeliveryTask(DjangoTask):  # type: ignore[type-arg]
+    def before_start(self, task_id: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
         # Retries get a fresh budget: they are planned, not a worker crash.
         key = f"celery-starts:{task_id}:{self.request.retries}"
         cache.add(key, 0, timeout=24 * 3600)

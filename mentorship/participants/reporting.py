@@ -33,15 +33,13 @@ class ReportingLines:
             else:
                 children[manager].append(person)
         clock = 0
+        for root in roots:
+            clock = self._walk(root, children, clock)
         # People caught in a manager cycle are reachable from no root; the lowest id of each
-        # leftover group becomes a root so that everyone is numbered and nothing loops.
-        pending = iter(sorted(self._managers))
-        while True:
-            for root in roots:
-                clock = self._walk(root, children, clock)
-            roots = [next((p for p in pending if p not in self._enter), None)]
-            if roots[0] is None:
-                break
+        # leftover loop becomes a root so that everyone is numbered and nothing loops forever.
+        for person in sorted(self._managers):
+            if person not in self._enter:
+                clock = self._walk(person, children, clock)
 
     def _walk(self, root: int, children: Mapping[int, list[int]], clock: int) -> int:
         stack: list[tuple[int, bool]] = [(root, False)]
