@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "mentorship.accounts",
     "mentorship.core",
     "mentorship.participants",
+    "mentorship.programs",
+    "mentorship.imports",
     "skills",
     "pairing",
 ]

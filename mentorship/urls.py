@@ -9,6 +9,9 @@ admin.site.site_header = "Mentorship administration"
 urlpatterns = [
     path("", include("mentorship.core.urls")),
     path("", include("mentorship.participants.urls")),
+    path("skills/", include("skills.urls")),
+    path("programs/", include("mentorship.programs.urls")),
+    path("hr/import/", include("mentorship.imports.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]
