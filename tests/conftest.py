@@ -21,6 +21,8 @@ PASSWORD = "correct-horse-battery-staple"
 
 def pytest_configure(config: pytest.Config) -> None:
     # Tests may share the cache with a developer's running app: keep their keys apart.
+    # Real hashing costs half a second per password; tests check flows, not the hash.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     default = settings.CACHES["default"]
     default["KEY_PREFIX"] = f"test-{os.getpid()}"
     if default["BACKEND"].endswith("FileBasedCache"):

@@ -48,9 +48,13 @@ def test_a_rolled_back_transaction_enqueues_nothing(worker: None) -> None:
     class Rollback(Exception):
         pass
 
-    with pytest.raises(Rollback), transaction.atomic():
-        record.delay_on_commit("rolled-back")
-        raise Rollback
+    def enqueue_then_fail() -> None:
+        with transaction.atomic():
+            record.delay_on_commit("rolled-back")
+            raise Rollback
+
+    with pytest.raises(Rollback):
+        enqueue_then_fail()
     # The solo worker runs tasks in order: once a later task is done, an earlier one would be too.
     record.delay_on_commit("after")
     assert _wait_for("after")
