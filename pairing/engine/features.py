@@ -1,0 +1,371 @@
+"""People turned into numpy feature matrices, so whole blocks of pairs score at once.
+
+Expertise is a matrix product. For a learner at level v in skill s who wants it with
+priority p, put p / (total wanted priority) in column (v, s) of the learner's row; for a
+teacher who can teach s at level t, put skill_credit(t, v) in column (v, s) of the
+teacher's row for every learner level v the teacher is clearly ahead of. The product of
+the two rows is then exactly score.expertise_gain. Only columns used on both sides are
+kept, so the width stays small.
+
+Categorical attributes (org unit, working-hour window, languages) are reduced to groups;
+rules and factors over them become small group-by-group tables looked up per pair.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from pairing.engine.model import MAX_SKILL_LEVEL, Person, Rules
+from pairing.engine.rules import overlap_of_windows, shares_language, utc_window
+from pairing.engine.score import answers, counts, enough_time, skill_credit
+
+F32 = np.float32
+IntArray = NDArray[np.int64]
+FloatArray = NDArray[np.float32]
+
+
+@dataclass(frozen=True)
+class SparsePairs:
+    """(row, col) index pairs sorted by row, with a CSR-style pointer per row."""
+
+    indptr: IntArray
+    cols: IntArray
+
+    def in_rows(self, rows: IntArray) -> tuple[IntArray, IntArray]:
+        """Pairs whose row is in `rows`, as (position in `rows`, col)."""
+        starts = self.indptr[rows]
+        lengths = self.indptr[rows + 1] - starts
+        positions = np.repeat(np.arange(len(rows), dtype=np.int64), lengths)
+        if len(positions) == 0:
+            return positions, positions
+        offsets = np.arange(len(positions), dtype=np.int64) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        return positions, self.cols[np.repeat(starts, lengths) + offsets]
+
+
+@dataclass(frozen=True)
+class Side:
+    people: tuple[Person, ...]
+    ids: IntArray
+    levels: IntArray
+    capacity: IntArray
+    learn: FloatArray  # (n, F) see module docstring
+    teach: FloatArray  # (n, F)
+    secondary_left: FloatArray  # (n, 8) this side as the row of the secondary product
+    secondary_right: FloatArray  # (n, 8) this side as the column
+    constant_left: FloatArray  # (n,)
+    constant_right: FloatArray  # (n,)
+    unit: IntArray  # group index into Features tables
+    window: IntArray
+    language: IntArray
+    context: IntArray  # group of (window, language, unit when the unit rule is on)
+
+    def __len__(self) -> int:
+        return len(self.people)
+
+
+@dataclass(frozen=True)
+class Features:
+    rules: Rules
+    rows: Side  # learners (mentees); everyone in a general pool
+    cols: Side  # teachers (mentors); the same Side in a general pool
+    general: bool
+    cross_table: FloatArray  # unit group x unit group, cross-department factor 0-1
+    same_unit_table: NDArray[np.bool_]
+    overlap_table: FloatArray  # window group x window group, hours
+    language_table: NDArray[np.bool_]
+    # context x context: passes the unit, language and working-hour rules together, so the
+    # candidate search needs one lookup per pair instead of three
+    context_table: NDArray[np.bool_]
+    forbidden: dict[str, SparsePairs]  # rule code -> pairs that break it
+    requests: SparsePairs
+
+    def index_of_row(self) -> dict[int, int]:
+        return {p.id: i for i, p in enumerate(self.rows.people)}
+
+    def index_of_col(self) -> dict[int, int]:
+        return {p.id: i for i, p in enumerate(self.cols.people)}
+
+
+def build(rows: Sequence[Person], cols: Sequence[Person], rules: Rules) -> Features:
+    """Rows learn from cols. Pass the same people twice for a reciprocal or peer pool."""
+    general = rules.is_general
+    row_people = tuple(sorted(rows, key=lambda p: p.id))
+    col_people = row_people if general else tuple(sorted(cols, key=lambda p: p.id))
+    everyone = {p.id: p for p in (*row_people, *col_people)}.values()
+
+    units = _Groups(everyone, lambda p: (p.org_unit_id, p.org_path))
+    windows = _Groups(everyone, utc_window)
+    languages = _Groups(everyone, lambda p: p.languages)
+
+    learn_rows, teach_cols, learn_cols, teach_rows = _expertise_matrices(row_people, col_people, rules, general)
+    unit_keys: list[tuple[int | None, tuple[int, ...]]] = units.keys  # type: ignore[assignment]
+    same_unit = _equal_table([k[0] for k in unit_keys])
+    overlap = _table(windows.keys, overlap_of_windows).astype(F32)
+    language = _language_table(languages.keys)
+    contexts = _Groups(
+        everyone,
+        lambda p: (
+            windows.index[utc_window(p)],
+            languages.index[p.languages],
+            units.index[(p.org_unit_id, p.org_path)] if rules.other_unit_only else -1,
+        ),
+    )
+    row_side = _side(row_people, learn_rows, teach_rows, rules, units, windows, languages, contexts)
+    col_side = (
+        row_side if general else _side(col_people, learn_cols, teach_cols, rules, units, windows, languages, contexts)
+    )
+    return Features(
+        rules=rules,
+        rows=row_side,
+        cols=col_side,
+        general=general,
+        cross_table=_cross_table([k[1] for k in unit_keys]),
+        same_unit_table=same_unit,
+        overlap_table=overlap,
+        language_table=language,
+        context_table=_context_table(contexts.keys, rules, same_unit, overlap, language),
+        forbidden=_forbidden(row_people, col_people, rules, general),
+        requests=_sparse(row_people, col_people, _either_way(rules.requests), general),
+    )
+
+
+def _context_table(
+    keys: Sequence[Hashable],
+    rules: Rules,
+    same_unit: NDArray[np.bool_],
+    overlap: FloatArray,
+    language: NDArray[np.bool_],
+) -> NDArray[np.bool_]:
+    codes = np.array(keys, dtype=np.int64).reshape(len(keys), 3)
+    window, lang, unit = (codes[:, i] for i in range(3))
+    ok = np.ones((len(keys), len(keys)), dtype=bool)
+    if rules.shared_language:
+        ok &= language[lang[:, None], lang[None, :]]
+    if rules.min_overlap_hours > 0:
+        ok &= overlap[window[:, None], window[None, :]] >= rules.min_overlap_hours - 1e-9
+    if rules.other_unit_only:
+        ok &= ~same_unit[unit[:, None], unit[None, :]]
+    return ok
+
+
+class _Groups:
+    def __init__(self, people: Iterable[Person], key: object) -> None:
+        self.key = key
+        index: dict[Hashable, int] = {}
+        for person in sorted(people, key=lambda p: p.id):
+            index.setdefault(key(person), len(index))  # type: ignore[operator]
+        self.index = index
+        self.keys: list[Hashable] = list(index)
+
+    def of(self, people: Sequence[Person]) -> IntArray:
+        return np.array([self.index[self.key(p)] for p in people], dtype=np.int64)  # type: ignore[operator]
+
+
+def _expertise_matrices(
+    rows: tuple[Person, ...], cols: tuple[Person, ...], rules: Rules, general: bool
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    """(learn rows, teach cols, learn cols, teach rows); a bipartite pool leaves the last
+    two empty because mentors do not learn and mentees do not teach there."""
+    learners = _learn_entries(rows, rules)
+    teachers = _teach_entries(cols, rules)
+    column = {key: i for i, key in enumerate(sorted(_keys(learners) & _keys(teachers)))}
+    width = len(column)
+    learn = _dense(learners, len(rows), width, column)
+    teach = _dense(teachers, len(cols), width, column)
+    if general:
+        return learn, teach, learn, teach
+    return learn, teach, np.zeros((len(cols), 0), F32), np.zeros((len(rows), 0), F32)
+
+
+Entries = dict[int, list[tuple[tuple[int, int], float]]]
+
+
+def _learn_entries(people: tuple[Person, ...], rules: Rules) -> Entries:
+    out: Entries = {}
+    for i, person in enumerate(people):
+        wanted = [(s, e) for s, e in person.skills.items() if e.wants > 0 and counts(s, rules)]
+        total = sum(e.wants for _, e in wanted)
+        out[i] = [
+            ((min(max(e.level, 0), MAX_SKILL_LEVEL), s), e.wants / total)
+            for s, e in wanted
+            if e.level < MAX_SKILL_LEVEL
+        ]
+    return out
+
+
+def _teach_entries(people: tuple[Person, ...], rules: Rules) -> Entries:
+    out: Entries = {}
+    for i, person in enumerate(people):
+        entries = []
+        for s, e in person.skills.items():
+            if not e.can_teach or not counts(s, rules):
+                continue
+            for learner_level in range(MAX_SKILL_LEVEL):
+                credit = skill_credit(e.level, learner_level)
+                if credit > 0:
+                    entries.append(((learner_level, s), credit))
+        out[i] = entries
+    return out
+
+
+def _keys(entries: Entries) -> set[tuple[int, int]]:
+    return {key for row in entries.values() for key, _ in row}
+
+
+def _dense(entries: Entries, n: int, width: int, column: dict[tuple[int, int], int]) -> FloatArray:
+    matrix = np.zeros((n, width), dtype=F32)
+    rows: list[int] = []
+    cols: list[int] = []
+    values: list[float] = []
+    for i, row in entries.items():
+        for key, value in row:
+            j = column.get(key)
+            if j is not None:
+                rows.append(i)
+                cols.append(j)
+                values.append(value)
+    matrix[np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64)] = values
+    return matrix
+
+
+def _side(
+    people: tuple[Person, ...],
+    learn: FloatArray,
+    teach: FloatArray,
+    rules: Rules,
+    units: _Groups,
+    windows: _Groups,
+    languages: _Groups,
+    contexts: _Groups,
+) -> Side:
+    # Secondary factors as one small product left @ right.T plus constants:
+    #   work style  1 - |a - b|^2 / 80 = 1 - |a|^2/80 - |b|^2/80 + 2 a.b/80
+    #   availability  time_a * time_b
+    #   timezone  (1 + cos(a - b)) / 2 = 1/2 + (cos a cos b + sin a sin b) / 2
+    w = rules.weights
+    style = np.array([answers(p) for p in people], dtype=np.float64).reshape(len(people), 5)
+    time = np.array([enough_time(p, rules) for p in people], dtype=np.float64)
+    angle = np.array([p.utc_offset for p in people], dtype=np.float64) * (2 * np.pi / 24)
+    cos, sin = np.cos(angle), np.sin(angle)
+    squared = (style**2).sum(axis=1)
+    left = np.column_stack(
+        [style * (2 * w.work_style / 80), w.availability * time, w.timezone / 2 * cos, w.timezone / 2 * sin]
+    )
+    right = np.column_stack([style, time, cos, sin])
+    return Side(
+        people=people,
+        ids=np.array([p.id for p in people], dtype=np.int64),
+        levels=np.array([p.level for p in people], dtype=np.int64),
+        capacity=np.array([max(p.capacity, 0) for p in people], dtype=np.int64),
+        learn=learn,
+        teach=teach,
+        secondary_left=left.astype(F32).reshape(len(people), 8),
+        secondary_right=right.astype(F32).reshape(len(people), 8),
+        constant_left=(w.work_style * (1 - squared / 80) + w.timezone / 2).astype(F32),
+        constant_right=(-w.work_style * squared / 80).astype(F32),
+        unit=units.of(people),
+        window=windows.of(people),
+        language=languages.of(people),
+        context=contexts.of(people),
+    )
+
+
+def _table(keys: Sequence[Hashable], fn: object) -> NDArray[np.float64]:
+    n = len(keys)
+    out = np.zeros((n, n), dtype=np.float64)
+    for i in range(n):
+        for j in range(i, n):
+            out[i, j] = out[j, i] = fn(keys[i], keys[j])  # type: ignore[operator]
+    return out
+
+
+def _cross_table(paths: Sequence[tuple[int, ...]]) -> FloatArray:
+    """1 - shared path prefix / longer path; 0 when either path is unknown."""
+    n = len(paths)
+    depth = max((len(p) for p in paths), default=0)
+    if n == 0 or depth == 0:
+        return np.zeros((n, n), dtype=F32)
+    padded = np.full((n, depth), -1, dtype=np.int64)
+    for i, path in enumerate(paths):
+        padded[i, : len(path)] = path
+    lengths = np.array([len(p) for p in paths], dtype=np.float64)
+    shared = np.zeros((n, n), dtype=np.float64)
+    still_equal = np.ones((n, n), dtype=bool)
+    for d in range(depth):
+        column = padded[:, d]
+        still_equal &= (column[:, None] == column[None, :]) & (column[:, None] >= 0)
+        shared += still_equal
+    longer = np.maximum(lengths[:, None], lengths[None, :])
+    known = (lengths[:, None] > 0) & (lengths[None, :] > 0)
+    table = np.where(known, 1.0 - shared / np.maximum(longer, 1), 0.0)
+    return table.astype(F32)
+
+
+def _equal_table(values: Sequence[object]) -> NDArray[np.bool_]:
+    index: dict[object, int] = {}
+    codes = np.array([index.setdefault(v, len(index)) for v in values], dtype=np.int64)
+    equal: NDArray[np.bool_] = codes[:, None] == codes[None, :]
+    return equal
+
+
+def _language_table(keys: Sequence[Hashable]) -> NDArray[np.bool_]:
+    sets: list[frozenset[str]] = list(keys)  # type: ignore[arg-type]
+    probe = [Person(id=0, languages=s) for s in sets]
+    n = len(sets)
+    return np.array([[shares_language(probe[i], probe[j]) for j in range(n)] for i in range(n)], dtype=bool).reshape(
+        n, n
+    )
+
+
+def _either_way(pairs: frozenset[tuple[int, int]]) -> set[tuple[int, int]]:
+    return {(a, b) for a, b in pairs} | {(b, a) for a, b in pairs}
+
+
+def _sparse(
+    rows: tuple[Person, ...],
+    cols: tuple[Person, ...],
+    pairs: Iterable[tuple[int, int]],
+    general: bool,
+) -> SparsePairs:
+    row_index = {p.id: i for i, p in enumerate(rows)}
+    col_index = {p.id: i for i, p in enumerate(cols)}
+    found = sorted(
+        {
+            (row_index[a], col_index[b])
+            for a, b in pairs
+            if a in row_index and b in col_index and (not general or a != b)
+        }
+    )
+    counts_per_row = np.zeros(len(rows) + 1, dtype=np.int64)
+    for r, _c in found:
+        counts_per_row[r + 1] += 1
+    return SparsePairs(
+        indptr=np.cumsum(counts_per_row),
+        cols=np.array([c for _r, c in found], dtype=np.int64),
+    )
+
+
+def _forbidden(
+    rows: tuple[Person, ...], cols: tuple[Person, ...], rules: Rules, general: bool
+) -> dict[str, SparsePairs]:
+    row_ids = {p.id for p in rows}
+    col_ids = {p.id for p in cols}
+    line: set[tuple[int, int]] = set()
+    for p in rows:  # a learner's managers who teach
+        line.update((p.id, boss) for boss in p.line_ids if boss in col_ids)
+    for p in cols:  # a teacher's managers who learn
+        line.update((boss, p.id) for boss in p.line_ids if boss in row_ids)
+    if general:
+        line = _either_way(frozenset(line))
+    forbidden = {
+        "self": _sparse(rows, cols, ((p.id, p.id) for p in rows if p.id in col_ids), False),
+        "reporting_line": _sparse(rows, cols, line, general),
+        "blocked": _sparse(rows, cols, _either_way(rules.blocks), general),
+    }
+    if rules.avoid_previous:
+        forbidden["previously_paired"] = _sparse(rows, cols, _either_way(rules.previous_pairs), general)
+    return forbidden

@@ -1,0 +1,99 @@
+"""Building blocks: hard rules, score pieces, tie-breakers, greedy baselines, pruning."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from pairing.engine import Kind, Person, Rules, SkillEntry
+from pairing.engine.assign import TIE_RANGE, assign, tie_breakers
+from pairing.engine.benchmark import case_pruning, case_shuffle, case_solve
+from pairing.engine.greedy import best_first, in_turn
+from pairing.engine.rules import broken_rules, hours_overlap, qualifying_level, shares_language
+from pairing.engine.score import cross_department, mutual_gain, skill_credit, work_style_similarity
+from pairing.engine.solve import prepare
+from pairing.engine.synthetic import generate
+
+
+def test_a_teacher_must_be_two_levels_ahead_or_at_three_and_ahead() -> None:
+    assert [qualifying_level(v) for v in range(6)] == [2, 3, 3, 4, 5, 6]
+    assert skill_credit(2, 1) == 0 and skill_credit(3, 2) > 0 and skill_credit(2, 0) > 0
+    assert skill_credit(5, 0) == 1.0 and skill_credit(5, 5) == 0
+
+
+def test_a_swap_where_only_one_side_learns_scores_zero() -> None:
+    assert mutual_gain(0.9, 0.0) == 0.0
+    assert mutual_gain(0.5, 0.5) == 0.5
+
+
+def test_working_hours_overlap_across_timezones_and_midnight() -> None:
+    london = Person(id=1, utc_offset=0)
+    new_york = Person(id=2, utc_offset=-5)
+    tokyo = Person(id=3, utc_offset=9)
+    night = Person(id=4, utc_offset=0, work_hours=(22, 6))
+    assert hours_overlap(london, new_york) == 3
+    assert hours_overlap(london, tokyo) == 0
+    assert hours_overlap(night, tokyo) == 6  # Tokyo 9-17 is 0-8 UTC
+    rules = Rules(min_overlap_hours=4)
+    assert "working_hours" in broken_rules(Person(id=5, level=9), new_york, rules)
+
+
+def test_unstated_languages_pass_the_language_rule() -> None:
+    assert shares_language(Person(id=1), Person(id=2, languages=frozenset({"de"})))
+    assert not shares_language(Person(id=1, languages=frozenset({"en"})), Person(id=2, languages=frozenset({"de"})))
+
+
+def test_secondary_factors_stay_between_zero_and_one() -> None:
+    a = Person(id=1, work_style=(1, 1, 1, 1, 1), org_path=(1, 2, 3))
+    b = Person(id=2, work_style=(5, 5, 5, 5, 5), org_path=(1, 4))
+    assert work_style_similarity(a, b) == 0.0 and work_style_similarity(a, a) == 1.0
+    assert cross_department(a, b) == 1 - 1 / 3 and cross_department(a, a) == 0.0
+
+
+def test_rules_list_every_break() -> None:
+    mentor = Person(id=1, level=3, org_unit_id=5)
+    mentee = Person(id=2, level=2, org_unit_id=5, line_ids=frozenset({1}))
+    rules = Rules(other_unit_only=True, blocks=frozenset({(2, 1)}), previous_pairs=frozenset({(1, 2)}))
+    assert broken_rules(mentor, mentee, rules) == [
+        "seniority",
+        "reporting_line",
+        "same_unit",
+        "previously_paired",
+        "blocked",
+    ]
+
+
+def test_tie_breakers_depend_only_on_the_ids_and_stay_in_range() -> None:
+    a = np.arange(1000, dtype=np.int64)
+    b = a[::-1].copy()
+    first = tie_breakers(a, b)
+    assert np.array_equal(first, tie_breakers(a, b))
+    assert first.min() >= 0 and first.max() < TIE_RANGE
+    assert len(np.unique(first)) > 500
+
+
+def test_greedy_baselines_never_beat_the_optimum() -> None:
+    kinds: tuple[Kind, ...] = ("traditional", "reciprocal")
+    for kind in kinds:
+        pool = generate(400, kind=kind, seed=5)
+        feats, cands = prepare(pool.mentors, pool.mentees, pool.rules)
+        best = cands.scores[assign(feats, cands)].sum()
+        assert cands.scores[in_turn(feats, cands)].sum() <= best
+        assert cands.scores[best_first(feats, cands)].sum() <= best
+
+
+def test_pruning_to_few_candidates_is_reported_as_incomplete() -> None:
+    pool = generate(300, seed=2, candidates_per_person=2)
+    _, cands = prepare(pool.mentors, pool.mentees, pool.rules)
+    assert not cands.complete
+    assert np.bincount(cands.rows).max() <= 2
+
+
+def test_the_benchmark_cases_run_on_small_pools() -> None:
+    figures = case_solve(300, "traditional", 50, 1)
+    assert figures["pairs"] > 0 and figures["greedy in turn"]["total score"] <= figures["total score"]
+    assert case_pruning(300, "traditional", 50, 1)["loss %"] >= 0
+    assert case_shuffle(200, "reciprocal", 50, 1)["identical output"] is True
+
+
+def test_skill_entries_default_to_knowing_nothing() -> None:
+    assert SkillEntry() == SkillEntry(level=0, wants=0, can_teach=False)
