@@ -15,6 +15,7 @@ from django.db import transaction
 from mentorship.accounts.models import User
 from mentorship.participants import services as participant_services
 from mentorship.participants.models import WORK_STYLE_QUESTIONS, OrgUnit, Participant
+from skills.models import Assessment, AssessmentSource, Skill, SkillCategory, SkillEntry
 
 DEMO_PASSWORD = "demo-mentoring-2026"  # noqa: S105 (public on purpose: it is printed for the demo)
 DEMO_DOMAIN = "demo.example.com"
@@ -257,3 +258,113 @@ def seed_organisation() -> list[DemoLogin]:
         by_email[person.email] = participant
     participant_services.hr_admin_grant(user=User.objects.get(email=logins["hr"].email))
     return list(logins.values())
+
+
+# Technical skills that fit each department, so a finance analyst does not list Kubernetes.
+DEPARTMENT_SKILLS = {
+    "Engineering": [
+        "SQL",
+        "Python",
+        "JavaScript and TypeScript",
+        "Java",
+        "Cloud architecture",
+        "Kubernetes",
+        "Docker and containers",
+        "DevOps and CI/CD",
+        "Infrastructure as code",
+        "Software testing",
+        "Software architecture",
+        "Data engineering",
+        "Statistics",
+        "Network security",
+    ],
+    "Product": ["Market research", "Technical writing", "Statistics", "SQL"],
+    "Sales": ["Sales techniques", "Customer success", "Market research"],
+    "Marketing": ["Market research", "Statistics", "Technical writing"],
+    "Finance": ["Financial modelling", "Accounting fundamentals", "Financial analysis", "Risk management"],
+    "People": ["Talent acquisition", "Employment law basics"],
+    "Operations": ["Supply chain planning", "Procurement", "Lean and process improvement"],
+    "Customer Success": ["Customer success", "Sales techniques", "Technical writing"],
+    "Legal": ["Contract law basics", "Regulatory compliance", "Risk management"],
+}
+
+
+def _department_of(participant: Participant, units: dict[int, OrgUnit]) -> str:
+    unit = units.get(participant.org_unit_id or 0)
+    while unit is not None and unit.parent_id is not None and units[unit.parent_id].parent_id is not None:
+        unit = units[unit.parent_id]
+    return unit.name if unit else ""
+
+
+def _inventory_for(
+    level: int, department: str, skills: dict[str, list[Skill]], by_name: dict[str, Skill], rng: random.Random
+) -> dict[int, tuple[int, int, bool]]:
+    """skill id -> (level, want priority, can teach). Seniors are strong in leadership and their
+    trade and want digital skills; juniors are digital natives who want leadership and career."""
+    senior = level >= 4
+    entries: dict[int, tuple[int, int, bool]] = {}
+
+    def add(skill: Skill, low: int, high: int, want: int = 0) -> None:
+        skill_level = rng.randint(low, high)
+        entries[skill.pk] = (skill_level, want, skill_level >= 4 and rng.random() < 0.85)
+
+    trade = [by_name[name] for name in DEPARTMENT_SKILLS.get(department, []) if name in by_name]
+    for skill in rng.sample(trade, min(len(trade), rng.randint(2, 4))):
+        add(skill, *((3, 5) if senior else (1, 3)), want=0 if senior else rng.choice([0, 1, 2]))
+    if senior:
+        for skill in rng.sample(skills[SkillCategory.LEADERSHIP], rng.randint(3, 5)):
+            add(skill, 3, 5)
+        digital_native = rng.random() < 0.1  # some seniors are digital experts too
+        for skill in rng.sample(skills[SkillCategory.DIGITAL], rng.randint(2, 4)):
+            add(skill, *((3, 5) if digital_native else (0, 2)), want=0 if digital_native else rng.choice([1, 2, 3, 3]))
+        for skill in rng.sample(skills[SkillCategory.INTERPERSONAL], 2):
+            add(skill, 3, 5)
+    else:
+        for skill in rng.sample(skills[SkillCategory.DIGITAL], rng.randint(3, 6)):
+            add(skill, 3, 5)
+        for skill in rng.sample(skills[SkillCategory.LEADERSHIP], rng.randint(1, 3)):
+            add(skill, 0, 2, want=rng.choice([1, 2, 3, 3]))
+        for skill in rng.sample(skills[SkillCategory.CAREER], rng.randint(1, 2)):
+            add(skill, 0, 2, want=rng.choice([2, 3]))
+        for skill in rng.sample(skills[SkillCategory.INTERPERSONAL], 1):
+            add(skill, 1, 3, want=rng.choice([0, 1, 2]))
+    return entries
+
+
+@transaction.atomic
+def seed_inventories() -> int:
+    """Skill inventories for demo people who have none yet. Returns how many people got one."""
+    active = list(Skill.objects.filter(retired_at=None).order_by("name"))
+    skills: dict[str, list[Skill]] = {category: [] for category in SkillCategory.values}
+    for skill in active:
+        skills[skill.category].append(skill)
+    by_name = {skill.name: skill for skill in active}
+    units = {unit.pk: unit for unit in OrgUnit.objects.all()}
+    has_inventory = set(SkillEntry.objects.values_list("participant_id", flat=True).distinct())
+    people = Participant.objects.filter(user__email__endswith=f"@{DEMO_DOMAIN}").order_by("id")
+    new_entries, new_assessments = [], []
+    for participant in people:
+        if participant.pk in has_inventory:
+            continue
+        rng = random.Random(participant.user_id * 7919)  # per person, so order does not matter
+        inventory = _inventory_for(
+            participant.career_level or 1, _department_of(participant, units), skills, by_name, rng
+        )
+        for skill_id, (level, want, can_teach) in sorted(inventory.items()):
+            new_entries.append(
+                SkillEntry(
+                    participant=participant, skill_id=skill_id, level=level, want_priority=want, can_teach=can_teach
+                )
+            )
+            new_assessments.append(
+                Assessment(
+                    participant=participant,
+                    skill_id=skill_id,
+                    level=level,
+                    source=AssessmentSource.SELF,
+                    assessed_at=ONBOARDED_AT,
+                )
+            )
+    SkillEntry.objects.bulk_create(new_entries, batch_size=1000)
+    Assessment.objects.bulk_create(new_assessments, batch_size=1000)
+    return len({entry.participant_id for entry in new_entries})

@@ -11,6 +11,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         logins = demo.seed_organisation()
+        demo.seed_inventories()
         people = User.objects.filter(email__endswith=f"@{demo.DEMO_DOMAIN}").count()
         self.stdout.write(self.style.SUCCESS(f"Demo organisation ready: {people} people."))
         self.stdout.write(f"Demo logins (password for all: {demo.DEMO_PASSWORD}):")
