@@ -290,6 +290,8 @@ STORAGES = {
 }
 
 # Product settings -----------------------------------------------------------------------------
+# Off: only a program's owners may change it; on: any HR admin may.
+PROGRAMS_ANY_HR_ADMIN_MAY_EDIT = env_bool("PROGRAMS_ANY_HR_ADMIN_MAY_EDIT", False)
 # Managers never see a figure drawn from fewer people than this.
 PRIVACY_THRESHOLD = env_int("PRIVACY_THRESHOLD", 5, minimum=3)
 

@@ -73,7 +73,9 @@ After every session
 """
 
 KIND_EXPLANATIONS = {
-    TRADITIONAL: "A more experienced colleague guides a less experienced one in leadership, technical depth and career growth.",
+    TRADITIONAL: (
+        "A more experienced colleague guides a less experienced one in leadership, technical depth and career growth."
+    ),
     REVERSE: "A junior colleague coaches a senior one in digital skills, new technology and current ways of working.",
     RECIPROCAL: "A skill swap: each of you teaches the other something you are good at.",
     PEER: "Colleagues at a similar level learn from each other's strengths.",

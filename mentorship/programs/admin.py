@@ -1,0 +1,36 @@
+from django.contrib import admin
+
+from mentorship.programs.models import Enrollment, Program, ProgramEvent
+
+
+class ProgramEventInline(admin.TabularInline):
+    model = ProgramEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ["at", "actor", "kind", "summary", "changes"]
+
+    def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(Program)
+class ProgramAdmin(admin.ModelAdmin):
+    """Read-mostly: programs are created, edited and moved through their lifecycle in the HR pages,
+    which record every change; the admin is for looking things up."""
+
+    list_display = ["name", "kind", "status", "enrollment_opens", "starts_on", "ends_on"]
+    list_filter = ["kind", "status"]
+    search_fields = ["name", "objectives"]
+    readonly_fields = ["status", "created_by", "created_at", "updated_at"]
+    filter_horizontal = ["focus_skills", "eligible_units", "owners"]
+    inlines = [ProgramEventInline]
+
+
+@admin.register(Enrollment)
+class EnrollmentAdmin(admin.ModelAdmin):
+    list_display = ["participant", "program", "role", "capacity", "withdrawn_at", "created_at"]
+    list_filter = ["role", "program"]
+    search_fields = ["participant__user__email", "participant__user__last_name", "program__name"]
+    list_select_related = ["participant__user", "program"]
+    autocomplete_fields = ["participant"]
+    raw_id_fields = ["goals", "offers"]
