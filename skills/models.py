@@ -40,6 +40,9 @@ class AssessmentSource(models.TextChoices):
     PARTNER = "partner", "Partner's view"
     CHECK_IN = "check_in", "Check-in"
     IMPORT = "import", "Import"
+    # Written when a catalogue merge raises the surviving entry's level, so that a person's latest
+    # assessment always matches their inventory.
+    MERGE = "merge", "Catalogue merge"
 
 
 class Skill(models.Model):

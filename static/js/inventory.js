@@ -1,0 +1,74 @@
+// The inventory editor's keyboard help. The page works without it; htmx does the saving.
+(function () {
+  "use strict";
+  const search = document.getElementById("skill-search");
+  const results = document.getElementById("search-results");
+  const rows = document.getElementById("inventory-rows");
+  if (!search || !results || !rows) return;
+
+  function resultButtons() {
+    return Array.from(results.querySelectorAll("button.skill-add"));
+  }
+
+  // Arrow keys move between the search box and its results, like a list box.
+  search.addEventListener("keydown", function (event) {
+    if (event.key === "ArrowDown" && resultButtons().length) {
+      event.preventDefault();
+      resultButtons()[0].focus();
+    }
+  });
+  results.addEventListener("keydown", function (event) {
+    const buttons = resultButtons();
+    const index = buttons.indexOf(document.activeElement);
+    if (index === -1) return;
+    if (event.key === "ArrowDown" && index < buttons.length - 1) {
+      event.preventDefault();
+      buttons[index + 1].focus();
+    } else if (event.key === "ArrowUp") {
+      event.preventDefault();
+      (index === 0 ? search : buttons[index - 1]).focus();
+    } else if (event.key === "Escape") {
+      search.focus();
+    }
+  });
+
+  function focusLevel(li) {
+    const select = li && li.querySelector("select");
+    if (select) select.focus();
+  }
+
+  // A new row arrived: mark its search result as added and put the cursor on its level.
+  // afterSettle, not afterSwap: by then htmx has wired up the new row, so keys pressed at once save.
+  document.body.addEventListener("htmx:afterSettle", function (event) {
+    if (event.detail.target !== rows) return;
+    const button = event.detail.requestConfig && event.detail.requestConfig.elt;
+    if (button && button.classList.contains("skill-add")) {
+      const note = document.createElement("span");
+      note.className = "muted";
+      note.textContent = button.textContent.replace(/^Add /, "") + " (added below)";
+      button.replaceWith(note);
+    }
+    focusLevel(rows.firstElementChild);
+  });
+
+  // The chosen skill is already listed: go to its row instead of adding a second one.
+  document.body.addEventListener("skill-already-listed", function (event) {
+    const li = document.getElementById("entry-" + event.detail.skill);
+    if (li) {
+      li.scrollIntoView({ block: "center" });
+      focusLevel(li);
+    }
+  });
+
+  // A removed row takes the focus with it; hand it to the next row, or else to the search box.
+  document.body.addEventListener("htmx:beforeSwap", function (event) {
+    const elt = event.detail.requestConfig && event.detail.requestConfig.elt;
+    if (!event.detail.shouldSwap || !elt || !elt.classList.contains("entry-remove")) return;
+    const row = event.detail.target;
+    const next = row.nextElementSibling || row.previousElementSibling;
+    setTimeout(function () {
+      if (next && next.isConnected) focusLevel(next);
+      else search.focus();
+    }, 0);
+  });
+})();
