@@ -292,6 +292,8 @@ STORAGES = {
 # Product settings -----------------------------------------------------------------------------
 # Off: only a program's owners may change it; on: any HR admin may.
 PROGRAMS_ANY_HR_ADMIN_MAY_EDIT = env_bool("PROGRAMS_ANY_HR_ADMIN_MAY_EDIT", False)
+# The largest employee CSV HR may upload; a reverse proxy's body limit must allow at least this.
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
 # Managers never see a figure drawn from fewer people than this.
 PRIVACY_THRESHOLD = env_int("PRIVACY_THRESHOLD", 5, minimum=3)
 

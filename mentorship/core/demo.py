@@ -5,16 +5,22 @@ made and changes nothing. Later features add their demo data here, in the same s
 """
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from mentorship.accounts.models import User
 from mentorship.participants import services as participant_services
 from mentorship.participants.models import WORK_STYLE_QUESTIONS, OrgUnit, Participant
+from mentorship.programs import services as program_services
+from mentorship.programs.models import Enrollment, EnrollmentRole, Program, ProgramKind, ProgramStatus
+from skills import services as skill_services
 from skills.models import Assessment, AssessmentSource, Skill, SkillCategory, SkillEntry
 
 DEMO_PASSWORD = "demo-mentoring-2026"  # noqa: S105 (public on purpose: it is printed for the demo)
@@ -334,6 +340,7 @@ def _inventory_for(
 @transaction.atomic
 def seed_inventories() -> int:
     """Skill inventories for demo people who have none yet. Returns how many people got one."""
+    skill_services.catalogue_seed()  # normally there from the migration, unless the data was flushed
     active = list(Skill.objects.filter(retired_at=None).order_by("name"))
     skills: dict[str, list[Skill]] = {category: [] for category in SkillCategory.values}
     for skill in active:
@@ -368,3 +375,155 @@ def seed_inventories() -> int:
     SkillEntry.objects.bulk_create(new_entries, batch_size=1000)
     Assessment.objects.bulk_create(new_assessments, batch_size=1000)
     return len({entry.participant_id for entry in new_entries})
+
+
+@dataclass(frozen=True)
+class DemoProgram:
+    name: str
+    kind: str
+    objectives: str
+    focus: tuple[str, ...]
+    # Who joins, and as what: a function of (career level, wanted skill ids, teachable skill ids).
+    role_for: Callable[[int, set[int], set[int]], str | None]
+    limit: int
+
+
+def _reverse_role(level: int, wants: set[int], teaches: set[int]) -> str | None:
+    if level <= 3 and teaches:
+        return EnrollmentRole.MENTOR
+    if level >= 5 and wants:
+        return EnrollmentRole.MENTEE
+    return None
+
+
+def _traditional_role(level: int, wants: set[int], teaches: set[int]) -> str | None:
+    if level >= 5 and teaches:
+        return EnrollmentRole.MENTOR
+    if level <= 3 and wants:
+        return EnrollmentRole.MENTEE
+    return None
+
+
+def _swap_role(level: int, wants: set[int], teaches: set[int]) -> str | None:
+    return EnrollmentRole.BOTH if wants and teaches else None
+
+
+def _peer_role(level: int, wants: set[int], teaches: set[int]) -> str | None:
+    if not 2 <= level <= 4:
+        return None
+    if wants and teaches:
+        return EnrollmentRole.BOTH
+    return EnrollmentRole.MENTEE if wants else EnrollmentRole.MENTOR if teaches else None
+
+
+DEMO_PROGRAMS = [
+    DemoProgram(
+        "Reverse mentoring: AI and digital fluency for leaders",
+        ProgramKind.REVERSE,
+        "Every senior leader uses generative AI tools safely in their weekly work by the end of the program.\n"
+        "Leaders can read and question a data dashboard without help.\n"
+        "Juniors practise explaining technology to executives.",
+        (SkillCategory.DIGITAL,),
+        _reverse_role,
+        60,
+    ),
+    DemoProgram(
+        "Leadership pathways",
+        ProgramKind.TRADITIONAL,
+        "Mentees lead a small project or team ritual within six months.\n"
+        "Each mentee has a written career plan agreed with their mentor.\n"
+        "Mentees give structured feedback with confidence.",
+        (SkillCategory.LEADERSHIP, SkillCategory.CAREER),
+        _traditional_role,
+        70,
+    ),
+    DemoProgram(
+        "Skill swap: data meets storytelling",
+        ProgramKind.RECIPROCAL,
+        "Each pair swaps one digital or technical skill for one interpersonal skill.\n"
+        "Both people present what they learned at a team meeting.",
+        (SkillCategory.DIGITAL, SkillCategory.TECHNICAL, SkillCategory.INTERPERSONAL),
+        _swap_role,
+        40,
+    ),
+    DemoProgram(
+        "Peer reskilling: cloud and automation",
+        ProgramKind.PEER,
+        "Colleagues at similar levels each learn one cloud or automation skill to practitioner level (3).\n"
+        "Every pair automates one manual task in their team.",
+        (SkillCategory.TECHNICAL, SkillCategory.DIGITAL),
+        _peer_role,
+        40,
+    ),
+]
+
+
+def _pick(skill_ids: set[int], ranking: dict[int, int], count: int) -> list[int]:
+    return sorted(skill_ids, key=lambda pk: (-ranking.get(pk, 0), pk))[:count]
+
+
+def _enroll_pool(program: Program, spec: DemoProgram, people: list[Participant]) -> int:
+    focus = program_services.focus_skill_ids(program)
+    entries: dict[int, list[SkillEntry]] = {}
+    for entry in SkillEntry.objects.filter(participant__in=people, skill__retired_at=None):
+        if focus is None or entry.skill_id in focus:
+            entries.setdefault(entry.participant_id, []).append(entry)
+    # Each role fills up to half the limit, so no pool ends up all mentors or all mentees.
+    per_role: dict[str, int] = {}
+    for participant in people:
+        mine = entries.get(participant.pk, [])
+        wants = {e.skill_id for e in mine if e.want_priority > 0}
+        teaches = {e.skill_id for e in mine if e.can_teach or e.level >= program_services.USEFUL_TEACHING_LEVEL}
+        role = spec.role_for(participant.career_level or 1, wants, teaches)
+        if role is None or per_role.get(role, 0) >= spec.limit // (1 if role == EnrollmentRole.BOTH else 2):
+            continue
+        priority = {e.skill_id: e.want_priority for e in mine}
+        level = {e.skill_id: e.level for e in mine}
+        data = {
+            "role": role,
+            "goals": _pick(wants, priority, 3),
+            "offers": _pick(teaches, level, 4),
+            "capacity": 2 if program.kind == ProgramKind.TRADITIONAL else 1,
+            "motivation": "I want to grow and to help others grow.",
+        }
+        try:
+            program_services.enrollment_create(program=program, participant=participant, data=data)
+        except ValidationError:
+            continue  # not eligible: the demo skips them as the enrollment page would
+        per_role[role] = per_role.get(role, 0) + 1
+    return sum(per_role.values())
+
+
+@transaction.atomic
+def seed_programs() -> list[Program]:
+    """One program of each kind, open for enrollment, with a realistic pool. Made once, by name."""
+    hr = User.objects.get(email=f"hr@{DEMO_DOMAIN}")
+    today = timezone.localdate()
+    rng = random.Random(11)
+    people = list(Participant.objects.filter(user__email__endswith=f"@{DEMO_DOMAIN}").exclude(user=hr).order_by("id"))
+    programs = []
+    for spec in DEMO_PROGRAMS:
+        program = Program.objects.filter(name=spec.name).first()
+        if program is None:
+            program = program_services.program_create(
+                data={
+                    "name": spec.name,
+                    "kind": spec.kind,
+                    "objectives": spec.objectives,
+                    "focus_categories": list(spec.focus),
+                    "enrollment_opens": today - timedelta(days=7),
+                    "enrollment_closes": today + timedelta(days=14),
+                    "starts_on": today + timedelta(days=21),
+                },
+                by=hr,
+            )
+            program_services.program_transition(program=program, to=ProgramStatus.ENROLLING, by=hr)
+            shuffled = people[:]
+            rng.shuffle(shuffled)
+            _enroll_pool(program, spec, shuffled)
+        programs.append(program)
+    return programs
+
+
+def enrollment_counts() -> dict[str, int]:
+    return {p.name: Enrollment.objects.filter(program=p, withdrawn_at=None).count() for p in Program.objects.all()}

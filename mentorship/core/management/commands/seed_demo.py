@@ -12,8 +12,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         logins = demo.seed_organisation()
         demo.seed_inventories()
+        programs = demo.seed_programs()
         people = User.objects.filter(email__endswith=f"@{demo.DEMO_DOMAIN}").count()
-        self.stdout.write(self.style.SUCCESS(f"Demo organisation ready: {people} people."))
+        self.stdout.write(self.style.SUCCESS(f"Demo organisation ready: {people} people, {len(programs)} programs."))
         self.stdout.write(f"Demo logins (password for all: {demo.DEMO_PASSWORD}):")
         for login in logins:
             self.stdout.write(f"  {login.role:<30} {login.email}")
