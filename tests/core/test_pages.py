@@ -80,7 +80,7 @@ def test_home_greets_each_persona_with_what_they_may_do(request, client, junior_
     assert greeting in page
     assert ("Your team" in page) is team
     assert ("HR administration" in page) is hr
-    assert ('<a href="/admin/">HR admin</a>' in page) is hr
+    assert ('<a href="/programs/hr/">Manage programs</a>' in page) is hr
     assert "Keep your account safe" in page
 
 
@@ -97,8 +97,9 @@ def test_home_says_when_a_profile_is_complete(client, make_person, manager):
     )
     client.force_login(complete.user)
     page = client.get("/").content.decode()
-    assert "Your profile is complete." in page
+    assert "Complete your profile" not in page
     assert "Still missing" not in page
+    assert "List your skills" in page  # the next step once the profile is done
 
 
 def test_home_asks_visitors_to_sign_in(client):
@@ -110,11 +111,11 @@ def test_home_asks_visitors_to_sign_in(client):
 def test_home_runs_a_fixed_number_of_queries(client, manager, junior_mentor, make_person, django_assert_num_queries):
     client.force_login(manager.user)
     client.get("/")  # warm the session
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(9):
         assert client.get("/").status_code == 200
     for n in range(5):
         make_person(manager=manager, last_name=f"Report {n}")
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(9):
         assert client.get("/").status_code == 200
 
 

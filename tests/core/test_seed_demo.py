@@ -13,6 +13,8 @@ from mentorship.core import demo
 from mentorship.participants.models import OrgUnit, Participant
 from mentorship.participants.reporting import ReportingLines
 from mentorship.participants.roles import HR_ADMIN_GROUP
+from mentorship.programs.models import Enrollment, EnrollmentRole, Program, ProgramStatus
+from skills.models import Assessment, SkillCategory, SkillEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +35,10 @@ def _state() -> dict[str, object]:
         "updated_at": dict(Participant.objects.values_list("id", "updated_at")),
         "managers": dict(Participant.objects.values_list("id", "manager_id")),
         "passwords": dict(User.objects.values_list("id", "password")),
+        "skill_entries": SkillEntry.objects.count(),
+        "assessments": Assessment.objects.count(),
+        "programs": dict(Program.objects.values_list("name", "status")),
+        "enrollments": Enrollment.objects.count(),
     }
 
 
@@ -50,7 +56,7 @@ def test_the_demo_organisation_looks_like_a_real_company():
     people = Participant.objects.filter(user__email__endswith=f"@{demo.DEMO_DOMAIN}")
     total = people.count()
     assert 280 <= total <= 320
-    assert f"Demo organisation ready: {total} people." in output
+    assert f"Demo organisation ready: {total} people, 4 programs." in output
     assert not people.filter(onboarded_at=None).exists()
     assert not EmailAddress.objects.filter(verified=False).exists()
 
@@ -88,3 +94,41 @@ def test_the_printed_demo_logins_work(client):
     assert hr.groups.filter(name=HR_ADMIN_GROUP).exists()
     assert Participant.objects.get(user__email=f"manager@{demo.DEMO_DOMAIN}").reports.exists()
     assert not client.login(email=emails[0], password="wrong-password")
+
+
+def test_the_demo_gives_everyone_skills_shaped_by_seniority():
+    _seed()
+    seniors = SkillEntry.objects.filter(participant__career_level__gte=5)
+    juniors = SkillEntry.objects.filter(participant__career_level__lte=2)
+    assert not Participant.objects.filter(skill_entries=None).exists()
+
+    def mean_level(entries, category):
+        levels = list(entries.filter(skill__category=category).values_list("level", flat=True))
+        return sum(levels) / len(levels)
+
+    assert mean_level(seniors, SkillCategory.LEADERSHIP) > mean_level(juniors, SkillCategory.LEADERSHIP) + 1.5
+    assert mean_level(juniors, SkillCategory.DIGITAL) > mean_level(seniors, SkillCategory.DIGITAL) + 1.5
+    # Every inventory line has the dated self-assessment growth is measured from.
+    assert Assessment.objects.count() == SkillEntry.objects.count()
+
+
+def test_the_demo_opens_one_program_of_each_kind_with_a_real_pool():
+    _seed()
+    programs = Program.objects.all()
+    assert sorted(programs.values_list("kind", flat=True)) == ["peer", "reciprocal", "reverse", "traditional"]
+    for program in programs:
+        assert program.status == ProgramStatus.ENROLLING
+        roles = set(program.enrollments.values_list("role", flat=True))
+        teaches = roles & {EnrollmentRole.MENTOR, EnrollmentRole.BOTH}
+        learns = roles & {EnrollmentRole.MENTEE, EnrollmentRole.BOTH}
+        assert teaches, program.name
+        assert learns, program.name
+        assert program.enrollments.count() >= 20
+    reverse = programs.get(kind="reverse")
+    mentor_levels = reverse.enrollments.filter(role=EnrollmentRole.MENTOR).values_list(
+        "participant__career_level", flat=True
+    )
+    mentee_levels = reverse.enrollments.filter(role=EnrollmentRole.MENTEE).values_list(
+        "participant__career_level", flat=True
+    )
+    assert max(mentor_levels) < min(mentee_levels)  # reverse: juniors teach seniors

@@ -35,7 +35,7 @@ def test_an_employee_fills_their_inventory_and_enrolls_as_a_mentee(page: Page, l
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign In").click()
 
-    page.get_by_role("link", name="My skills").click()
+    page.get_by_role("link", name="My skills", exact=True).click()
     page.get_by_label("Find a skill to add").fill("genai")
     page.get_by_label("Find a skill to add").press("Enter")
     page.get_by_role("button", name="Add Generative AI tools").click()

@@ -319,11 +319,12 @@ def test_it_leaves_visitors_who_are_not_signed_in_to_the_login(client):
 def test_it_shows_the_hr_admin_link_only_to_hr_admins(client, hr_admin, outsider):
     client.force_login(hr_admin.user)
     page = client.get("/").content.decode()
-    assert '<a href="/admin/">HR admin</a>' in page
+    assert '<a href="/programs/hr/">Manage programs</a>' in page
     assert "HR administration" in page
 
     client.force_login(outsider.user)
     page = client.get("/").content.decode()
+    assert "Manage programs" not in page
     assert "HR admin" not in page
     assert "/admin/" not in page
 
