@@ -1,8 +1,8 @@
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Q
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
@@ -17,7 +17,6 @@ from mentorship.programs.eligibility import programs_open_to
 from mentorship.programs.models import Enrollment, Program, ProgramStatus
 from skills.models import SkillSuggestion, SuggestionStatus
 
-
 # Fewer inventory lines than this and matching has little to go on.
 USEFUL_INVENTORY_SIZE = 5
 
@@ -27,13 +26,9 @@ def home(request: HttpRequest) -> HttpResponse:
     """Tells each role what to do next: fill the profile and skills, join a program, run one."""
     participant = request.user.participant  # type: ignore[union-attr]
     hr = is_hr_admin(request.user)
-    enrollments = list(
-        Enrollment.objects.filter(participant=participant, withdrawn_at=None).select_related("program")
-    )
+    enrollments = list(Enrollment.objects.filter(participant=participant, withdrawn_at=None).select_related("program"))
     enrolled_ids = {e.program_id for e in enrollments}
-    open_programs = [
-        p for p in programs_open_to(participant, today=timezone.localdate()) if p.pk not in enrolled_ids
-    ]
+    open_programs = [p for p in programs_open_to(participant, today=timezone.localdate()) if p.pk not in enrolled_ids]
     context: dict[str, Any] = {
         "participant": participant,
         "is_hr_admin": hr,
