@@ -12,6 +12,9 @@ urlpatterns = [
     path("skills/", include("skills.urls")),
     path("programs/", include("mentorship.programs.urls")),
     path("hr/import/", include("mentorship.imports.urls")),
+    path("matching/", include("pairing.urls")),
+    path("mentorships/", include("mentorship.mentorships.urls")),
+    path("notifications/", include("mentorship.notifications.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

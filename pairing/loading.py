@@ -1,0 +1,404 @@
+"""From the database to the engine: a program's pool as engine Persons and Rules.
+
+`load_pool` runs a fixed number of queries whatever the pool size (about a dozen: the focus,
+enrollments with profiles and names, goals, offers, skill entries, the manager map, the org tree,
+mentorships, live proposals, blocks and requests, skill names); everything else happens in Python
+on plain rows. Persons are keyed by participant id, so reporting lines (participant ids) and the
+engine's ids agree.
+
+How the ORM maps to the engine (see pairing/engine/README.md for the engine's side):
+- wants: a learner's goal skills, each with their inventory priority (at least 1: enrolling with a
+  goal is a request to learn it); with no goals, every wanted skill in their inventory.
+- can teach: a teacher's offered skills (offering is the commitment to teach); with no offers,
+  every skill marked can-teach or at level 3+.
+- org unit for the "different department" rule and cross-department factor: the department, i.e.
+  the unit just below the company root (or the root itself when the tree has several roots).
+- timezone -> UTC offset on the program's start date (daylight saving included), or today.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+
+from mentorship.mentorships.models import Mentorship, MentorshipStatus
+from mentorship.participants.models import WORK_STYLE_QUESTIONS, OrgUnit
+from mentorship.participants.reporting import ReportingLines
+from mentorship.programs.models import Enrollment, EnrollmentRole, Program, ProgramKind
+from mentorship.programs.services import focus_skill_ids
+from pairing import engine
+from pairing.engine.model import NEUTRAL_WORK_STYLE
+from pairing.models import Proposal, ProposalStatus, RequestStatus, SelfMatchRequest
+from skills.models import Skill, SkillEntry
+
+LEARNING_ROLES = (EnrollmentRole.MENTEE, EnrollmentRole.BOTH)
+TEACHING_ROLES = (EnrollmentRole.MENTOR, EnrollmentRole.BOTH)
+GENERAL_KINDS = (ProgramKind.RECIPROCAL, ProgramKind.PEER)
+USEFUL_TEACHING_LEVEL = 3
+WS_FIELDS = [name for name, *_ in WORK_STYLE_QUESTIONS]
+# Program.matching weight names -> engine Weights fields.
+WEIGHT_FIELDS = {
+    "expertise": "expertise",
+    "work_style": "work_style",
+    "availability": "availability",
+    "timezone": "timezone",
+    "cross_department": "cross_department",
+    "requests": "request",
+}
+
+Pair = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Member:
+    """What the pages show about a person in the pool (the engine's Person holds the rest)."""
+
+    participant_id: int
+    name: str
+    job_title: str
+    role: str
+    org_unit_id: int | None
+    capacity: int
+
+
+@dataclass
+class Pool:
+    program_id: int
+    rules: engine.Rules
+    mentors: list[engine.Person]
+    mentees: list[engine.Person]
+    members: dict[int, Member]
+    people: dict[int, engine.Person] = field(default_factory=dict)
+    # Participants left out because they already have a pair in this program (active, waiting
+    # for answers, or kept by a re-solve).
+    already_paired: set[int] = field(default_factory=set)
+
+    @property
+    def is_general(self) -> bool:
+        return self.rules.is_general
+
+    def parameters(self) -> dict[str, Any]:
+        """The rules as solved, for the run's record."""
+        rules = self.rules
+        return {
+            "kind": rules.kind,
+            "level_gap": rules.gap,
+            "skill_focus": sorted(rules.skill_focus),
+            "other_unit_only": rules.other_unit_only,
+            "shared_language": rules.shared_language,
+            "min_overlap_hours": rules.min_overlap_hours,
+            "avoid_previous": rules.avoid_previous,
+            "previous_pairs": len(rules.previous_pairs),
+            "blocks": len(rules.blocks),
+            "requests": len(rules.requests),
+            "weights": {name: getattr(rules.weights, attr) for name, attr in WEIGHT_FIELDS.items()},
+            "candidates_per_person": rules.candidates_per_person,
+            "mentors": len(self.mentors),
+            "mentees": len(self.mentees),
+            "already_paired": len(self.already_paired),
+        }
+
+
+# --- Rules ---------------------------------------------------------------------------------------
+
+
+def rules_for(
+    program: Program,
+    *,
+    focus: Iterable[int] = (),
+    previous_pairs: Iterable[Pair] = (),
+    blocks: Iterable[Pair] = (),
+    requests: Iterable[Pair] = (),
+    skill_names: Mapping[int, str] | None = None,
+) -> engine.Rules:
+    """Program.matching (as the programs app stores it) -> engine Rules."""
+    matching: dict[str, Any] = program.matching or {}
+    kind = program.kind
+    if kind in (ProgramKind.TRADITIONAL, ProgramKind.REVERSE):
+        gap: int | None = matching.get("min_level_gap")
+    elif kind == ProgramKind.PEER:
+        gap = matching.get("max_level_gap")
+    else:
+        gap = None
+    given = matching.get("weights") or {}
+    weights = engine.Weights(
+        **{attr: float(given[name]) for name, attr in WEIGHT_FIELDS.items() if given.get(name) is not None}
+    )
+    return engine.Rules(
+        kind=kind,  # type: ignore[arg-type]
+        level_gap=int(gap) if gap is not None else None,
+        skill_focus=frozenset(focus),
+        other_unit_only=bool(matching.get("different_department", False)),
+        shared_language=bool(matching.get("shared_language", True)),
+        min_overlap_hours=float(matching.get("min_overlap_hours") or 0),
+        avoid_previous=bool(matching.get("avoid_previous_pairs", True)),
+        previous_pairs=frozenset(previous_pairs),
+        blocks=frozenset(blocks),
+        requests=frozenset(requests),
+        weights=weights,
+        skill_names=dict(skill_names or {}),
+    )
+
+
+# --- Small helpers ------------------------------------------------------------------------------
+
+
+@cache
+def _offset_hours(tz_name: str, on: dt.date) -> float:
+    try:
+        zone = zoneinfo.ZoneInfo(tz_name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return 0.0
+    offset = dt.datetime.combine(on, dt.time(12), tzinfo=zone).utcoffset()
+    return offset.total_seconds() / 3600 if offset else 0.0
+
+
+def _org_paths(parents: Mapping[int, int | None]) -> tuple[dict[int, tuple[int, ...]], dict[int, int]]:
+    """(unit -> ids from the root down, unit -> its department)."""
+    paths: dict[int, tuple[int, ...]] = {}
+
+    def path(unit: int) -> tuple[int, ...]:
+        chain: list[int] = []
+        current: int | None = unit
+        while current is not None and current not in paths and current not in chain and len(chain) < 50:
+            chain.append(current)
+            current = parents.get(current)
+        known = paths.get(current, ()) if current is not None else ()
+        for depth, node in enumerate(reversed(chain)):
+            paths[node] = known + tuple(reversed(chain))[: depth + 1]
+        return paths[unit]
+
+    for unit in parents:
+        path(unit)
+    single_root = sum(1 for parent in parents.values() if parent is None) == 1
+    departments = {unit: (p[1] if single_root and len(p) > 1 else p[0]) for unit, p in paths.items()}
+    return paths, departments
+
+
+def _work_style(values: Iterable[int | None]) -> tuple[int, ...]:
+    return tuple(NEUTRAL_WORK_STYLE if v is None else int(v) for v in values)
+
+
+def _person_skills(
+    entries: Iterable[tuple[int, int, int, bool]],
+    *,
+    learns: bool,
+    teaches: bool,
+    goals: set[int],
+    offers: set[int],
+    focus: set[int] | None,
+) -> dict[int, engine.SkillEntry]:
+    skills: dict[int, engine.SkillEntry] = {}
+    for skill_id, level, want, can_teach in entries:
+        wants = 0
+        if learns:
+            wants = (max(want, 1) if skill_id in goals else 0) if goals else want
+        teach = False
+        if teaches:
+            teach = skill_id in offers if offers else (can_teach or level >= USEFUL_TEACHING_LEVEL)
+        if wants or teach:
+            skills[skill_id] = engine.SkillEntry(level=level, wants=wants, can_teach=teach)
+    if learns:
+        # A goal with no inventory line yet: they want it and start from nothing.
+        for skill_id in goals - skills.keys():
+            if focus is None or skill_id in focus:
+                skills[skill_id] = engine.SkillEntry(level=0, wants=1, can_teach=False)
+    return skills
+
+
+# --- The pool ------------------------------------------------------------------------------------
+
+
+def load_pool(
+    program: Program,
+    *,
+    kept_pairs: Collection[Pair] = (),
+    participant_ids: Collection[int] | None = None,
+    learner_ids: Collection[int] | None = None,
+    count_published: bool = True,
+) -> Pool:
+    """The program's active enrollments as engine Persons, with the program's rules.
+
+    kept_pairs: (mentor, mentee) pairs already decided (pins of a re-solve); their mentees leave
+    the pool and their mentors lose a place. participant_ids: load only these people (a manual
+    pair). learner_ids: only these may be learners; everyone else loads as a teacher (self-match
+    suggestions for one mentee).
+    """
+    focus_set = focus_skill_ids(program)
+    general = program.kind in GENERAL_KINDS
+    enrollments = Enrollment.objects.filter(program=program, withdrawn_at=None)
+    if participant_ids is not None:
+        enrollments = enrollments.filter(participant_id__in=list(participant_ids))
+    if learner_ids is not None:
+        enrollments = enrollments.filter(Q(role__in=TEACHING_ROLES) | Q(participant_id__in=list(learner_ids)))
+    rows = list(
+        enrollments.values_list(
+            "id",
+            "participant_id",
+            "role",
+            "capacity",
+            "participant__user__first_name",
+            "participant__user__last_name",
+            "participant__user__email",
+            "participant__job_title",
+            "participant__career_level",
+            "participant__org_unit_id",
+            "participant__timezone",
+            "participant__languages",
+            "participant__availability_hours",
+            *(f"participant__{name}" for name in WS_FIELDS),
+        ).order_by("participant_id")
+    )
+    enrollment_ids = enrollments.values("id")
+    pool_participants = enrollments.values("participant_id")
+
+    goals: dict[int, set[int]] = defaultdict(set)
+    for enrollment_id, skill_id in Enrollment.goals.through.objects.filter(enrollment__in=enrollment_ids).values_list(
+        "enrollment_id", "skill_id"
+    ):
+        goals[enrollment_id].add(skill_id)
+    offers: dict[int, set[int]] = defaultdict(set)
+    for enrollment_id, skill_id in Enrollment.offers.through.objects.filter(enrollment__in=enrollment_ids).values_list(
+        "enrollment_id", "skill_id"
+    ):
+        offers[enrollment_id].add(skill_id)
+
+    named = {s for ids in goals.values() for s in ids} | {s for ids in offers.values() for s in ids}
+    relevant = Q(want_priority__gt=0) | Q(can_teach=True) | Q(level__gte=USEFUL_TEACHING_LEVEL)
+    if named:
+        relevant |= Q(skill_id__in=sorted(named))
+    entries_query = SkillEntry.objects.filter(relevant, participant__in=pool_participants, skill__retired_at=None)
+    if focus_set is not None:
+        entries_query = entries_query.filter(skill_id__in=sorted(focus_set))
+    entries: dict[int, list[tuple[int, int, int, bool]]] = defaultdict(list)
+    for participant_id, skill_id, level, want, can_teach in entries_query.values_list(
+        "participant_id", "skill_id", "level", "want_priority", "can_teach"
+    ).order_by():
+        entries[participant_id].append((skill_id, level, want, can_teach))
+
+    lines = ReportingLines.load()
+    paths, departments = _org_paths(dict(OrgUnit.objects.values_list("id", "parent_id")))
+
+    # Mentorships touching the pool: active ones in this program take people out (or use a
+    # mentor's place); any other one is a previous pair.
+    taken_load: dict[int, int] = defaultdict(int)
+    busy: set[int] = set()
+    previous: set[Pair] = set()
+    for mentor_id, mentee_id, program_id, status in Mentorship.objects.filter(
+        Q(mentor__in=pool_participants) | Q(mentee__in=pool_participants)
+    ).values_list("mentor_id", "mentee_id", "program_id", "status"):
+        if program_id == program.pk and status == MentorshipStatus.ACTIVE:
+            taken_load[mentor_id] += 1
+            busy.add(mentee_id)
+            if general:
+                busy.add(mentor_id)
+        else:
+            previous.add((mentor_id, mentee_id))
+    blocks: set[Pair] = set()
+    proposal_rows = Proposal.objects.filter(
+        run__program=program,
+        status__in=[ProposalStatus.REMOVED, ProposalStatus.DECLINED]
+        + ([ProposalStatus.PUBLISHED] if count_published else []),
+    ).values_list("mentor_id", "mentee_id", "status")
+    for mentor_id, mentee_id, status in proposal_rows:
+        if status == ProposalStatus.PUBLISHED:
+            # Waiting for answers: neither is free until one of them declines.
+            taken_load[mentor_id] += 1
+            busy.add(mentee_id)
+            if general:
+                busy.add(mentor_id)
+        else:
+            blocks.add((mentor_id, mentee_id))
+    for mentor_id, mentee_id in kept_pairs:
+        taken_load[mentor_id] += 1
+        busy.add(mentee_id)
+        if general:
+            busy.add(mentor_id)
+    requests: set[Pair] = set()
+    for mentee_id, mentor_id, status in SelfMatchRequest.objects.filter(
+        program=program, status__in=[RequestStatus.PENDING, RequestStatus.DECLINED]
+    ).values_list("mentee_id", "mentor_id", "status"):
+        if status == RequestStatus.PENDING:
+            requests.add((mentee_id, mentor_id))
+        else:
+            blocks.add((mentor_id, mentee_id))
+
+    skill_ids = {s for person_entries in entries.values() for s, *_ in person_entries} | named
+    skill_names = dict(Skill.objects.filter(pk__in=sorted(skill_ids)).values_list("id", "name")) if skill_ids else {}
+
+    on = program.starts_on or timezone.localdate()
+    mentors: list[engine.Person] = []
+    mentees: list[engine.Person] = []
+    members: dict[int, Member] = {}
+    people: dict[int, engine.Person] = {}
+    already: set[int] = set()
+    for row in rows:
+        (enrollment_id, pid, role, capacity, first, last, email, title, level, unit, tz, languages, hours) = row[:13]
+        learns = role in LEARNING_ROLES and (learner_ids is None or pid in learner_ids)
+        teaches = role in TEACHING_ROLES
+        if general:
+            learns, teaches = role in LEARNING_ROLES, role in TEACHING_ROLES
+        name = f"{first} {last}".strip() or email
+        path = paths.get(unit, ()) if unit is not None else ()
+        free = capacity - taken_load.get(pid, 0)
+        person = engine.Person(
+            id=pid,
+            level=level or 0,
+            skills=_person_skills(
+                entries.get(pid, ()),
+                learns=learns,
+                teaches=teaches,
+                goals=goals.get(enrollment_id, set()),
+                offers=offers.get(enrollment_id, set()),
+                focus=focus_set,
+            ),
+            capacity=1 if general else max(free, 0),
+            name=name,
+            org_unit_id=departments.get(unit) if unit is not None else None,
+            org_path=path,
+            line_ids=frozenset(lines.chain(pid)),
+            languages=frozenset(languages or ()),
+            utc_offset=_offset_hours(tz or "UTC", on),
+            availability=float(hours or 0),
+            work_style=_work_style(row[13:]),
+        )
+        members[pid] = Member(pid, name, title, role, unit, capacity)
+        people[pid] = person
+        if pid in busy or (general and free <= 0 and pid in taken_load):
+            already.add(pid)
+            if general or not teaches:
+                continue
+        if general:
+            mentors.append(person)  # general pools: everyone once; the engine ignores sides
+            continue
+        if teaches and free > 0:
+            mentors.append(person)
+        elif teaches:
+            already.add(pid)
+        if learns and pid not in busy:
+            mentees.append(person)
+    rules = rules_for(
+        program,
+        focus=focus_set or (),
+        previous_pairs=previous,
+        blocks=blocks,
+        requests=requests,
+        skill_names=skill_names,
+    )
+    return Pool(
+        program_id=program.pk,
+        rules=rules,
+        mentors=mentors,
+        mentees=mentees,
+        members=members,
+        people=people,
+        already_paired=already,
+    )

@@ -1,0 +1,558 @@
+"""Matching pages. HR: runs, review (pin, remove, manual pair, re-solve, publish). Participants:
+their proposed partner with "why you two", and self-match suggestions and requests.
+
+HR pages answer 404 to anyone who may not see the program's runs; an HR admin who does not own
+the program sees them but gets 403 when acting, as on the program pages. Participants see only
+their own proposals and requests (404 otherwise), and never any pair's score breakdown.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from mentorship.participants.models import Participant, org_unit_labels
+from mentorship.programs.eligibility import load_unit_tree, units_with_descendants
+from mentorship.programs.models import Enrollment, EnrollmentRole, Program, ProgramStatus
+from pairing import services
+from pairing.explaining import why_you_two
+from pairing.forms import ManualPairForm, ProposalFilterForm, RequestForm, ResponseForm
+from pairing.models import (
+    MatchRun,
+    Proposal,
+    ProposalStatus,
+    RequestStatus,
+    RunStatus,
+    SelfMatchRequest,
+)
+
+RUNS_PER_PAGE = 20
+PROPOSALS_PER_PAGE = 50
+UNMATCHED_PER_PAGE = 50
+LEARNING_ROLES = (EnrollmentRole.MENTEE, EnrollmentRole.BOTH)
+TEACHING_ROLES = (EnrollmentRole.MENTOR, EnrollmentRole.BOTH)
+
+
+# --- Access --------------------------------------------------------------------------------------
+
+
+def _program_for_hr(request: HttpRequest, pk: int, *, to_change: bool = False) -> Program:
+    program = get_object_or_404(Program.objects.prefetch_related("owners"), pk=pk)
+    if not services.can_view_runs(request.user, program):
+        raise Http404("No such program.")
+    if to_change and not services.can_run_matching(request.user, program):
+        raise PermissionDenied("Only the program's owners may run matching.")
+    return program
+
+
+def _run_for_hr(request: HttpRequest, pk: int, *, to_change: bool = False) -> MatchRun:
+    run = get_object_or_404(MatchRun.objects.select_related("program", "started_by", "published_by"), pk=pk)
+    run.program = _program_for_hr(request, run.program_id, to_change=to_change)
+    return run
+
+
+def _me(request: HttpRequest) -> Participant:
+    participant = getattr(request.user, "participant", None)
+    if participant is None:
+        raise Http404("No such page.")
+    return participant
+
+
+def _proposal_for(request: HttpRequest, pk: int) -> Proposal:
+    """A published proposal, for its two people only (404 for everyone else, HR included: HR
+    reviews proposals on the run page)."""
+    me = _me(request)
+    proposal = (
+        Proposal.objects.select_related(
+            "run__program", "mentor__user", "mentor__org_unit", "mentee__user", "mentee__org_unit"
+        )
+        .filter(Q(mentor=me) | Q(mentee=me), pk=pk)
+        .exclude(status__in=[ProposalStatus.PROPOSED, ProposalStatus.REMOVED])
+        .first()
+    )
+    if proposal is None:
+        raise Http404("No such proposal.")
+    return proposal
+
+
+def _request_for(request: HttpRequest, pk: int) -> SelfMatchRequest:
+    me = _me(request)
+    found = (
+        SelfMatchRequest.objects.select_related("program", "mentor__user", "mentee__user", "mentorship")
+        .filter(Q(mentor=me) | Q(mentee=me), pk=pk)
+        .first()
+    )
+    if found is None:
+        raise Http404("No such request.")
+    return found
+
+
+def _back(request: HttpRequest, fallback: str) -> HttpResponse:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect(fallback)
+
+
+def _error(request: HttpRequest, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+# --- HR: runs ------------------------------------------------------------------------------------
+
+
+@login_required
+def program_runs(request: HttpRequest, program_id: int) -> HttpResponse:
+    program = _program_for_hr(request, program_id)
+    runs = MatchRun.objects.filter(program=program).select_related("started_by").order_by("-created_at", "-id")
+    page = Paginator(runs, RUNS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "pairing/program_runs.html",
+        {
+            "program": program,
+            "page": page,
+            "can_run": services.can_run_matching(request.user, program),
+            "matchable": program.status == ProgramStatus.MATCHING,
+            "active_run": next((run for run in page.object_list if run.is_active), None),
+        },
+    )
+
+
+@require_POST
+@login_required
+def run_start(request: HttpRequest, program_id: int) -> HttpResponse:
+    program = _program_for_hr(request, program_id, to_change=True)
+    try:
+        run = services.match_run_start(program=program, by=request.user)  # type: ignore[arg-type]
+    except ValidationError as error:
+        _error(request, error)
+        return redirect("pairing:program_runs", program.pk)
+    messages.success(request, "Matching started. Results appear here as soon as the run finishes.")
+    return redirect("pairing:run", run.pk)
+
+
+def _filtered_proposals(run: MatchRun, form: ProposalFilterForm) -> QuerySet[Proposal]:
+    proposals = run.proposals.select_related(
+        "mentor__user", "mentee__user", "mentor__org_unit", "mentee__org_unit"
+    ).order_by("-pinned", "-score", "id")
+    if not form.is_valid():
+        return proposals.exclude(status=ProposalStatus.REMOVED)
+    data = form.cleaned_data
+    if data.get("status"):
+        proposals = proposals.filter(status=data["status"])
+    if data.get("score_min") is not None:
+        proposals = proposals.filter(score__gte=data["score_min"])
+    if data.get("score_max") is not None:
+        proposals = proposals.filter(score__lte=data["score_max"])
+    if data.get("unit") is not None:
+        units = units_with_descendants([data["unit"].pk], load_unit_tree())
+        proposals = proposals.filter(Q(mentor__org_unit__in=units) | Q(mentee__org_unit__in=units))
+    for word in (data.get("q") or "").split()[:4]:
+        proposals = proposals.filter(
+            Q(mentor__user__first_name__icontains=word)
+            | Q(mentor__user__last_name__icontains=word)
+            | Q(mentee__user__first_name__icontains=word)
+            | Q(mentee__user__last_name__icontains=word)
+        )
+    return proposals
+
+
+def _editable(run: MatchRun, user: Any) -> bool:
+    if run.status != RunStatus.DONE or run.is_published or run.program.status != ProgramStatus.MATCHING:
+        return False
+    if not services.can_run_matching(user, run.program):
+        return False
+    newest = (
+        MatchRun.objects.filter(program=run.program)
+        .exclude(status=RunStatus.FAILED)
+        .order_by("-created_at", "-id")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return newest == run.pk
+
+
+def _run_context(request: HttpRequest, run: MatchRun) -> dict[str, Any]:
+    context: dict[str, Any] = {"run": run, "program": run.program}
+    if run.status != RunStatus.DONE:
+        return context
+    labels = org_unit_labels()
+    form = ProposalFilterForm(request.GET or None, unit_choices=sorted(labels.items(), key=lambda kv: kv[1]))
+    proposals = _filtered_proposals(run, form)
+    page = Paginator(proposals, PROPOSALS_PER_PAGE).get_page(request.GET.get("page"))
+    unmatched = run.unmatched.select_related("participant__user").order_by("role", "reason", "participant_id")
+    unmatched_page = Paginator(unmatched, UNMATCHED_PER_PAGE).get_page(request.GET.get("upage"))
+    declines = (
+        Proposal.objects.filter(run__program=run.program, status=ProposalStatus.DECLINED)
+        .select_related("mentor__user", "mentee__user", "declined_by__user")
+        .order_by("-updated_at")[:50]
+    )
+    quality = run.quality or {}
+    query = request.GET.copy()
+    query.pop("page", None)
+    context.update(
+        filter_form=form,
+        page=page,
+        filter_query=query.urlencode(),
+        unmatched_page=unmatched_page,
+        declines=declines,
+        quality=quality,
+        unmatched_by_reason=(quality.get("unmatched") or {}).get("by_reason", {}),
+        optimum=quality.get("optimum") or {},
+        kept=quality.get("kept") or {},
+        editable=_editable(run, request.user),
+        live_count=run.proposals.exclude(status=ProposalStatus.REMOVED).count(),
+    )
+    return context
+
+
+@login_required
+def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    run = _run_for_hr(request, pk)
+    context = _run_context(request, run)
+    if request.htmx and request.htmx.target == "proposals":  # type: ignore[attr-defined]
+        return render(request, "pairing/run.html#proposals", context)
+    return render(request, "pairing/run.html", context)
+
+
+@login_required
+def run_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """The polled fragment: progress while the run works, then its results in place."""
+    run = _run_for_hr(request, pk)
+    return render(request, "pairing/run.html#run_body", _run_context(request, run))
+
+
+def _row_or_back(request: HttpRequest, run: MatchRun, proposal: Proposal) -> HttpResponse:
+    if request.htmx:  # type: ignore[attr-defined]
+        proposal = Proposal.objects.select_related(
+            "mentor__user", "mentee__user", "mentor__org_unit", "mentee__org_unit"
+        ).get(pk=proposal.pk)
+        context = {"proposal": proposal, "run": run, "editable": _editable(run, request.user)}
+        return render(request, "pairing/run.html#proposal_row", context)
+    return _back(request, reverse("pairing:run", args=[run.pk]))
+
+
+@require_POST
+@login_required
+def proposal_pin(request: HttpRequest, pk: int, proposal_id: int) -> HttpResponse:
+    run = _run_for_hr(request, pk, to_change=True)
+    proposal = get_object_or_404(Proposal, pk=proposal_id, run=run)
+    try:
+        proposal = services.proposal_pin(
+            proposal=proposal,
+            pinned=request.POST.get("pinned") == "1",
+            by=request.user,  # type: ignore[arg-type]
+        )
+    except ValidationError as error:
+        _error(request, error)
+    return _row_or_back(request, run, proposal)
+
+
+@require_POST
+@login_required
+def proposal_remove(request: HttpRequest, pk: int, proposal_id: int) -> HttpResponse:
+    run = _run_for_hr(request, pk, to_change=True)
+    proposal = get_object_or_404(Proposal, pk=proposal_id, run=run)
+    try:
+        proposal = services.proposal_remove(proposal=proposal, by=request.user)  # type: ignore[arg-type]
+    except ValidationError as error:
+        _error(request, error)
+    return _row_or_back(request, run, proposal)
+
+
+def _manual_choices(program: Program) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    rows = (
+        Enrollment.objects.filter(program=program, withdrawn_at=None)
+        .values_list(
+            "participant_id",
+            "role",
+            "participant__user__first_name",
+            "participant__user__last_name",
+            "participant__user__email",
+            "participant__job_title",
+        )
+        .order_by("participant__user__first_name", "participant__user__last_name", "participant_id")
+    )
+    general = program.kind in ("reciprocal", "peer")
+    mentors, mentees = [], []
+    for pid, role, first, last, email, title in rows:
+        label = f"{(first + ' ' + last).strip() or email} · {title or 'no title'}"
+        if general or role in TEACHING_ROLES:
+            mentors.append((pid, label))
+        if general or role in LEARNING_ROLES:
+            mentees.append((pid, label))
+    return mentors, mentees
+
+
+@login_required
+def manual_pair(request: HttpRequest, pk: int) -> HttpResponse:
+    run = _run_for_hr(request, pk, to_change=True)
+    if not _editable(run, request.user):
+        messages.error(request, "This run can no longer be changed.")
+        return redirect("pairing:run", run.pk)
+    mentors, mentees = _manual_choices(run.program)
+    form = ManualPairForm(
+        request.POST or None, mentors=mentors, mentees=mentees, general=run.program.kind in ("reciprocal", "peer")
+    )
+    check = None
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        mentor_id, mentee_id = form.cleaned_data["mentor"], form.cleaned_data["mentee"]
+        try:
+            check = services.manual_pair_check(run=run, mentor_id=mentor_id, mentee_id=mentee_id)
+            if request.POST.get("action") == "save":
+                services.proposal_create_manual(
+                    run=run,
+                    mentor_id=mentor_id,
+                    mentee_id=mentee_id,
+                    by=request.user,  # type: ignore[arg-type]
+                    confirm=form.cleaned_data["confirm"],
+                )
+                messages.success(request, "Pair added to the proposals.")
+                return redirect("pairing:run", run.pk)
+        except services.ConfirmationRequired:
+            form.add_error("confirm", "This pair breaks the rules listed above: tick the box to make it anyway.")
+            status = 400
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+            status = 400
+    elif request.method == "POST":
+        status = 400
+    return render(
+        request,
+        "pairing/manual_pair.html",
+        {"run": run, "program": run.program, "form": form, "check": check},
+        status=status,
+    )
+
+
+@require_POST
+@login_required
+def run_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    run = _run_for_hr(request, pk, to_change=True)
+    try:
+        new_run = services.match_run_resolve(run=run, by=request.user)  # type: ignore[arg-type]
+    except ValidationError as error:
+        _error(request, error)
+        return redirect("pairing:run", run.pk)
+    messages.success(request, "Re-solving the rest: pinned and manual pairs are kept, removed pairs stay apart.")
+    return redirect("pairing:run", new_run.pk)
+
+
+@require_POST
+@login_required
+def run_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    run = _run_for_hr(request, pk, to_change=True)
+    try:
+        count = services.match_run_publish(run=run, by=request.user)  # type: ignore[arg-type]
+    except ValidationError as error:
+        _error(request, error)
+    else:
+        messages.success(
+            request, f"Published {count} pair{'s' if count != 1 else ''}: both people of each pair have been told."
+        )
+    return redirect("pairing:run", run.pk)
+
+
+# --- Participants ---------------------------------------------------------------------------------
+
+
+@login_required
+def my_matches(request: HttpRequest) -> HttpResponse:
+    me = _me(request)
+    proposals = (
+        Proposal.objects.filter(Q(mentor=me) | Q(mentee=me))
+        .exclude(status__in=[ProposalStatus.PROPOSED, ProposalStatus.REMOVED])
+        .select_related("run__program", "mentor__user", "mentee__user")
+        .order_by("-updated_at")[:50]
+    )
+    requests_rows = (
+        SelfMatchRequest.objects.filter(Q(mentor=me) | Q(mentee=me))
+        .select_related("program", "mentor__user", "mentee__user")
+        .order_by("-created_at")[:50]
+    )
+    self_match_programs = Program.objects.filter(
+        self_match=True,
+        status__in=services.SELF_MATCH_STATUSES,
+        enrollments__participant=me,
+        enrollments__withdrawn_at=None,
+        enrollments__role__in=LEARNING_ROLES,
+    ).order_by("name")
+    rows = [(p, p.mentee if p.mentor_id == me.pk else p.mentor, p.response_of(me)) for p in proposals]
+    return render(
+        request,
+        "pairing/my_matches.html",
+        {"rows": rows, "requests": requests_rows, "self_match_programs": self_match_programs, "me": me},
+    )
+
+
+@login_required
+def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = _proposal_for(request, pk)
+    return render(request, "pairing/proposal.html", _proposal_context(request, proposal, ResponseForm()))
+
+
+def _proposal_context(request: HttpRequest, proposal: Proposal, form: ResponseForm) -> dict[str, Any]:
+    me = _me(request)
+    partner = proposal.mentee if proposal.mentor_id == me.pk else proposal.mentor
+    why = why_you_two(
+        viewer_id=me.pk,
+        partner_name=partner.name,
+        flows=proposal.flows,
+        factors=proposal.factors,
+        weights=proposal.run.parameters.get("weights", {}),
+    )
+    return {
+        "proposal": proposal,
+        "partner": partner,
+        "my_role": "mentor" if proposal.mentor_id == me.pk else "mentee",
+        "my_response": proposal.response_of(me),
+        "why": why,
+        "form": form,
+        "mentorship": getattr(proposal, "mentorship", None) if proposal.status == ProposalStatus.ACCEPTED else None,
+    }
+
+
+@require_POST
+@login_required
+def proposal_respond(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = _proposal_for(request, pk)
+    form = ResponseForm(request.POST)
+    if not form.is_valid():
+        return render(request, "pairing/proposal.html", _proposal_context(request, proposal, form), status=400)
+    try:
+        proposal = services.proposal_respond(
+            proposal=proposal, participant=_me(request), accept=form.accepted, reason=form.cleaned_data["reason"]
+        )
+    except ValidationError as error:
+        form.add_error(None, error.messages)
+        return render(request, "pairing/proposal.html", _proposal_context(request, proposal, form), status=400)
+    if proposal.status == ProposalStatus.ACCEPTED:
+        messages.success(request, "You both accepted: your mentorship has started.")
+        return redirect("mentorships:detail", proposal.mentorship.pk)  # type: ignore[attr-defined]
+    if proposal.status == ProposalStatus.DECLINED:
+        messages.success(request, "You declined. You stay in the pool for the next round of matching.")
+    else:
+        messages.success(request, "You accepted. We will tell you when your partner answers.")
+    return redirect("pairing:proposal", proposal.pk)
+
+
+@login_required
+def suggestions(request: HttpRequest, program_id: int) -> HttpResponse:
+    me = _me(request)
+    program = get_object_or_404(Program, pk=program_id, enrollments__participant=me, enrollments__withdrawn_at=None)
+    problem = services.self_match_problem(program, me)
+    pending = (
+        SelfMatchRequest.objects.filter(program=program, mentee=me, status=RequestStatus.PENDING)
+        .select_related("mentor__user")
+        .first()
+    )
+    found = [] if problem or pending else services.suggestions_for(program, me)
+    cards = [
+        (
+            suggestion,
+            why_you_two(
+                viewer_id=me.pk,
+                partner_name=suggestion.name,
+                flows=[vars(flow) for flow in suggestion.pair.flows],
+                factors=suggestion.pair.factors,
+                weights=(program.matching or {}).get("weights", {}),
+            ),
+        )
+        for suggestion in found
+    ]
+    return render(
+        request,
+        "pairing/suggestions.html",
+        {"program": program, "problem": problem, "pending": pending, "cards": cards, "form": RequestForm()},
+    )
+
+
+@require_POST
+@login_required
+def request_create(request: HttpRequest, program_id: int) -> HttpResponse:
+    me = _me(request)
+    program = get_object_or_404(Program, pk=program_id, enrollments__participant=me, enrollments__withdrawn_at=None)
+    form = RequestForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose one of your suggested mentors.")
+        return redirect("pairing:suggestions", program.pk)
+    try:
+        match_request = services.self_match_request_create(
+            program=program, mentee=me, mentor_id=form.cleaned_data["mentor"], message=form.cleaned_data["message"]
+        )
+    except ValidationError as error:
+        _error(request, error)
+        return redirect("pairing:suggestions", program.pk)
+    messages.success(request, f"Request sent to {match_request.mentor.name}.")
+    return redirect("pairing:request", match_request.pk)
+
+
+@login_required
+def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    match_request = _request_for(request, pk)
+    me = _me(request)
+    why = why_you_two(
+        viewer_id=me.pk,
+        partner_name=(match_request.mentee if match_request.mentor_id == me.pk else match_request.mentor).name,
+        flows=match_request.flows,
+        factors={},
+        weights={},
+    )
+    return render(
+        request,
+        "pairing/request.html",
+        {
+            "match_request": match_request,
+            "is_mentor": match_request.mentor_id == me.pk,
+            "why": why,
+            "form": ResponseForm(),
+        },
+    )
+
+
+@require_POST
+@login_required
+def request_respond(request: HttpRequest, pk: int) -> HttpResponse:
+    match_request = _request_for(request, pk)
+    me = _me(request)
+    form = ResponseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose accept or decline.")
+        return redirect("pairing:request", pk)
+    try:
+        match_request = services.self_match_request_respond(
+            request=match_request, mentor=me, accept=form.accepted, reason=form.cleaned_data["reason"]
+        )
+    except ValidationError as error:
+        _error(request, error)
+        return redirect("pairing:request", pk)
+    if match_request.mentorship_id:
+        messages.success(request, "Accepted: your mentorship has started.")
+        return redirect("mentorships:detail", match_request.mentorship_id)
+    return redirect("pairing:request", pk)
+
+
+@require_POST
+@login_required
+def request_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    match_request = _request_for(request, pk)
+    try:
+        services.self_match_request_cancel(request=match_request, mentee=_me(request))
+    except ValidationError as error:
+        _error(request, error)
+    else:
+        messages.success(request, "Request withdrawn. You can ask someone else.")
+    return redirect("pairing:suggestions", match_request.program_id)
