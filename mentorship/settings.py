@@ -52,6 +52,9 @@ INSTALLED_APPS = [
     "mentorship.participants",
     "mentorship.programs",
     "mentorship.imports",
+    "mentorship.mentorships",
+    "mentorship.notifications",
+    "mentorship.workspace",
     "skills",
     "pairing",
 ]
@@ -142,6 +145,9 @@ if REDIS_URL:
         # A task not acknowledged within this time is handed to another worker: it must be
         # longer than any task may run, or long tasks would run twice.
         "visibility_timeout": CELERY_TASK_HARD_TIME_LIMIT * 4,
+        # Fail fast when Redis is unreachable: a request must not hang on enqueueing.
+        "socket_connect_timeout": 2,
+        "socket_timeout": 5,
     }
 else:
     _broker_dir = VAR_DIR / "broker"
@@ -163,11 +169,17 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # with acks_late, do not hoard tasks a pe
 CELERY_TASK_TIME_LIMIT = CELERY_TASK_HARD_TIME_LIMIT
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_HARD_TIME_LIMIT - 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     # Every minute: proves beat, broker and a worker are alive; /healthz reads the time it wrote.
     "heartbeat": {"task": "mentorship.core.tasks.heartbeat", "schedule": timedelta(minutes=1)},
+    # Hourly: self-match requests nobody answered in time expire, and the mentee hears about it.
+    "self-match-requests-expire": {
+        "task": "pairing.tasks.self_match_requests_expire",
+        "schedule": timedelta(hours=1),
+    },
     # Nightly at 03:10 UTC, off-peak: drop expired sessions so the table does not grow forever.
     "clear-expired-sessions": {
         "task": "mentorship.core.tasks.sessions_clear_expired",

@@ -396,8 +396,8 @@ def _reverse_role(level: int, wants: set[int], teaches: set[int]) -> str | None:
     return None
 
 
-def _traditional_role(level: int, wants: set[int], teaches: set[int]) -> str | None:
-    if level >= 5 and teaches:
+def traditional_role(level: int, wants: set[int], teaches: set[int]) -> str | None:
+    if level >= 4 and teaches:
         return EnrollmentRole.MENTOR
     if level <= 3 and wants:
         return EnrollmentRole.MENTEE
@@ -434,7 +434,7 @@ DEMO_PROGRAMS = [
         "Each mentee has a written career plan agreed with their mentor.\n"
         "Mentees give structured feedback with confidence.",
         (SkillCategory.LEADERSHIP, SkillCategory.CAREER),
-        _traditional_role,
+        traditional_role,
         70,
     ),
     DemoProgram(
@@ -494,34 +494,45 @@ def _enroll_pool(program: Program, spec: DemoProgram, people: list[Participant])
     return sum(per_role.values())
 
 
+def demo_program_create(spec: DemoProgram, *, hr: User, rng: random.Random) -> Program:
+    """Create the program as HR would, open enrollment and enroll a pool through the service."""
+    today = timezone.localdate()
+    program = program_services.program_create(
+        data={
+            "name": spec.name,
+            "kind": spec.kind,
+            "objectives": spec.objectives,
+            "focus_categories": list(spec.focus),
+            "enrollment_opens": today - timedelta(days=7),
+            "enrollment_closes": today + timedelta(days=14),
+            "starts_on": today + timedelta(days=21),
+        },
+        by=hr,
+    )
+    program = program_services.program_transition(program=program, to=ProgramStatus.ENROLLING, by=hr)
+    people = list(
+        Participant.objects.filter(user__email__endswith=f"@{DEMO_DOMAIN}")
+        .exclude(user=hr)
+        .select_related("user")
+        .order_by("id")
+    )
+    rng.shuffle(people)
+    # The demo logins go first, so whoever tries the demo finds themselves in the programs.
+    fixed = {f"{name}@{DEMO_DOMAIN}" for name in ("junior", "mentor", "manager")}
+    people.sort(key=lambda person: person.user.email not in fixed)
+    _enroll_pool(program, spec, people)
+    return program
+
+
 @transaction.atomic
 def seed_programs() -> list[Program]:
     """One program of each kind, open for enrollment, with a realistic pool. Made once, by name."""
     hr = User.objects.get(email=f"hr@{DEMO_DOMAIN}")
-    today = timezone.localdate()
     rng = random.Random(11)
-    people = list(Participant.objects.filter(user__email__endswith=f"@{DEMO_DOMAIN}").exclude(user=hr).order_by("id"))
     programs = []
     for spec in DEMO_PROGRAMS:
         program = Program.objects.filter(name=spec.name).first()
-        if program is None:
-            program = program_services.program_create(
-                data={
-                    "name": spec.name,
-                    "kind": spec.kind,
-                    "objectives": spec.objectives,
-                    "focus_categories": list(spec.focus),
-                    "enrollment_opens": today - timedelta(days=7),
-                    "enrollment_closes": today + timedelta(days=14),
-                    "starts_on": today + timedelta(days=21),
-                },
-                by=hr,
-            )
-            program_services.program_transition(program=program, to=ProgramStatus.ENROLLING, by=hr)
-            shuffled = people[:]
-            rng.shuffle(shuffled)
-            _enroll_pool(program, spec, shuffled)
-        programs.append(program)
+        programs.append(program or demo_program_create(spec, hr=hr, rng=rng))
     return programs
 
 

@@ -4,6 +4,8 @@ from django.core.management.base import BaseCommand
 
 from mentorship.accounts.models import User
 from mentorship.core import demo
+from mentorship.programs.models import Program
+from pairing import demo as pairing_demo
 
 
 class Command(BaseCommand):
@@ -12,9 +14,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         logins = demo.seed_organisation()
         demo.seed_inventories()
-        programs = demo.seed_programs()
+        demo.seed_programs()
+        pairing_demo.seed_matching_demo()
+        programs = Program.objects.count()
         people = User.objects.filter(email__endswith=f"@{demo.DEMO_DOMAIN}").count()
-        self.stdout.write(self.style.SUCCESS(f"Demo organisation ready: {people} people, {len(programs)} programs."))
+        self.stdout.write(self.style.SUCCESS(f"Demo organisation ready: {people} people, {programs} programs."))
         self.stdout.write(f"Demo logins (password for all: {demo.DEMO_PASSWORD}):")
         for login in logins:
             self.stdout.write(f"  {login.role:<30} {login.email}")
