@@ -343,8 +343,17 @@ def program_transition(*, program: Program, to: str, by: User, confirm: bool = F
             "a program with enrollments cannot go back to draft."
         )
     if to == ProgramStatus.CLOSED and not confirm:
-        # Matching is not built yet, so every active mentee enrollment counts as unmatched.
-        unmatched = _active_enrollments(program).filter(role__in=LEARNING_ROLES).count()
+        # A learner is matched once they are in a mentorship of this program, on either side
+        # (reciprocal and peer pairs have no fixed sides).
+        unmatched = (
+            _active_enrollments(program)
+            .filter(role__in=LEARNING_ROLES)
+            .exclude(
+                Q(participant__mentorships_as_mentee__program=program)
+                | Q(participant__mentorships_as_mentor__program=program)
+            )
+            .count()
+        )
         if unmatched:
             raise ConfirmationRequired(
                 f"{unmatched} {'mentee is' if unmatched == 1 else 'mentees are'} still unmatched. "

@@ -2,7 +2,9 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
+from mentorship.mentorships.models import Mentorship
 from mentorship.programs import defaults, services
 from mentorship.programs.models import Enrollment, EnrollmentRole, ProgramEvent, ProgramStatus
 from tests.programs.conftest import program_data
@@ -172,6 +174,19 @@ def test_closing_with_unmatched_mentees_needs_confirmation(
     program = services.program_transition(program=program, to=ProgramStatus.CLOSED, by=hr_admin.user, confirm=True)
     assert program.status == ProgramStatus.CLOSED
     assert "confirmed with unmatched mentees" in program.events.first().summary
+
+
+def test_closing_counts_only_mentees_without_a_mentorship_as_unmatched(
+    make_program, hr_admin, outsider, junior_mentor, senior_mentor
+) -> None:
+    program = make_program(status=ProgramStatus.RUNNING)
+    _enroll_directly(program, outsider)
+    _enroll_directly(program, junior_mentor)
+    _enroll_directly(program, senior_mentor, role=EnrollmentRole.MENTOR)
+    Mentorship.objects.create(program=program, mentor=senior_mentor, mentee=junior_mentor, started_at=timezone.now())
+
+    with pytest.raises(services.ConfirmationRequired, match="1 mentee is still unmatched"):
+        services.program_transition(program=program, to=ProgramStatus.CLOSED, by=hr_admin.user)
 
 
 def test_closing_without_mentees_needs_no_confirmation(make_program, hr_admin) -> None:
