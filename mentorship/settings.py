@@ -5,6 +5,8 @@ With nothing set, the app runs for development on SQLite and a Celery broker kep
 `.env.example` lists every variable.
 """
 
+import os
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -111,6 +113,10 @@ else:
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
             },
+            # A file, not memory, for tests: browser tests' live server answers requests on several
+            # threads, and an in-memory database would be one connection shared by all of them.
+            # One file per test process, so parallel runs never share one.
+            "TEST": {"NAME": str(Path(tempfile.gettempdir()) / f"mentorship-test-{os.getpid()}.sqlite3")},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

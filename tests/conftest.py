@@ -13,6 +13,7 @@ from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache
 
 from mentorship.accounts.models import User
+from mentorship.celery import app as celery_app
 from mentorship.participants import services
 from mentorship.participants.models import OrgUnit, Participant
 
@@ -27,6 +28,9 @@ def pytest_configure(config: pytest.Config) -> None:
     default["KEY_PREFIX"] = f"test-{os.getpid()}"
     if default["BACKEND"].endswith("FileBasedCache"):
         default["LOCATION"] = tempfile.mkdtemp(prefix="mentorship-test-cache-")
+    # A queue of this run's own on the shared broker, so another run's worker (or the app's)
+    # never takes this run's tasks, nor this run's workers theirs.
+    celery_app.conf.task_default_queue = f"tests-{os.getpid()}"
 
 
 def clear_test_cache() -> None:

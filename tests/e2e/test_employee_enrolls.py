@@ -36,8 +36,8 @@ def test_an_employee_fills_their_inventory_and_enrolls_as_a_mentee(page: Page, l
     page.get_by_role("button", name="Sign In").click()
 
     page.get_by_role("link", name="My skills", exact=True).click()
+    page.wait_for_load_state()  # htmx is listening from here on
     page.get_by_label("Find a skill to add").fill("genai")
-    page.get_by_label("Find a skill to add").press("Enter")
     page.get_by_role("button", name="Add Generative AI tools").click()
     page.get_by_label("Level for Generative AI tools").select_option("1")
     page.get_by_label("Want to learn Generative AI tools").select_option("3")
