@@ -1,5 +1,6 @@
-"""Development email: print each message and keep a copy under var/mail for the outbox page."""
+"""Development email: keep each message under var/mail for the outbox page, and say so in the log."""
 
+import sys
 from collections.abc import Sequence
 from email import message_from_bytes, policy
 from email.message import EmailMessage as ParsedMessage
@@ -7,20 +8,25 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.core.mail.backends.console import EmailBackend as ConsoleBackend
+from django.core.mail.backends.base import BaseEmailBackend
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
 
-class ConsoleAndFileBackend(ConsoleBackend):
+class ConsoleAndFileBackend(BaseEmailBackend):
+    """Keeps each message as an .eml file and prints one line about it, so the server log says
+    what was sent without filling the terminal with MIME parts."""
+
     def send_messages(self, email_messages: Sequence[EmailMessage]) -> int:
-        sent = super().send_messages(email_messages)
         folder = outbox_dir()
         folder.mkdir(parents=True, exist_ok=True)
         for message in email_messages:
             name = f"{timezone.now():%Y%m%d-%H%M%S-%f}-{get_random_string(6)}.eml"
             (folder / name).write_bytes(message.message().as_bytes())
-        return sent
+            recipients = ", ".join(message.recipients())
+            sys.stdout.write(f"Mail to {recipients}: {message.subject!r} (kept in {folder / name})\n")
+            sys.stdout.flush()
+        return len(email_messages)
 
 
 def outbox_dir() -> Path:
