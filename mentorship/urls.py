@@ -14,6 +14,7 @@ urlpatterns = [
     path("hr/import/", include("mentorship.imports.urls")),
     path("matching/", include("pairing.urls")),
     path("mentorships/", include("mentorship.mentorships.urls")),
+    path("mentorships/", include("mentorship.workspace.urls")),
     path("notifications/", include("mentorship.notifications.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

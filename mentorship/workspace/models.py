@@ -23,6 +23,9 @@ class Goal(models.Model):
     """An agreed goal: specific (a skill, from a level to a target) and time-bound (a due date)."""
 
     mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="goals")
+    # Whose growth the goal is about: the mentee in traditional, reverse and peer programs; in a
+    # reciprocal skill swap each of the two learns something, so either may be the learner.
+    learner = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="goals")
     skill = models.ForeignKey(Skill, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     title = models.CharField(max_length=200, help_text="What will be different, e.g. “Build a pivot table unaided”.")
     from_level = models.PositiveSmallIntegerField(choices=LEVELS, null=True, blank=True)
@@ -70,6 +73,9 @@ class MentoringSession(models.Model):
     logged_by = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="+")
     confirmed_by = models.ForeignKey(Participant, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     confirmed_at = models.DateTimeField(null=True, blank=True)
+    # Set when the partner (not the person who logged it) changed the shared details before confirming.
+    corrected_by = models.ForeignKey(Participant, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    corrected_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
