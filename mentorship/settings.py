@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "mentorship.mentorships",
     "mentorship.notifications",
     "mentorship.workspace",
+    "mentorship.dashboards",
     "skills",
     "pairing",
 ]

@@ -16,6 +16,7 @@ urlpatterns = [
     path("mentorships/", include("mentorship.mentorships.urls")),
     path("mentorships/", include("mentorship.workspace.urls")),
     path("notifications/", include("mentorship.notifications.urls")),
+    path("dashboards/", include("mentorship.dashboards.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

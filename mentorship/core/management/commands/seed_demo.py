@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 
 from mentorship.accounts.models import User
 from mentorship.core import demo
+from mentorship.dashboards.demo import seed_dashboard_demo
 from mentorship.programs.models import Program
 from mentorship.workspace.demo import seed_workspace_demo
 from pairing import demo as pairing_demo
@@ -18,6 +19,7 @@ class Command(BaseCommand):
         demo.seed_programs()
         pairing_demo.seed_matching_demo()
         seed_workspace_demo()
+        seed_dashboard_demo()
         programs = Program.objects.count()
         people = User.objects.filter(email__endswith=f"@{demo.DEMO_DOMAIN}").count()
         self.stdout.write(self.style.SUCCESS(f"Demo organisation ready: {people} people, {programs} programs."))

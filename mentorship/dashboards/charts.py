@@ -1,0 +1,245 @@
+"""Charts drawn on the server as SVG: no JavaScript, no CDN, and they print.
+
+Each chart is an `<svg role="img">` with a `<title>` and `<desc>`; the page puts the same numbers
+in a table next to it, which is what screen readers and the CSV export use. Colours come from
+classes styled in static/css/dashboards.css (series-0 … series-3), never inline styles, which the
+Content Security Policy would refuse. Hidden figures (privacy) are drawn as an empty, dashed bar.
+"""
+
+from collections.abc import Sequence
+from itertools import count
+from typing import Any
+
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from mentorship.dashboards.privacy import Figure
+
+_ids = count(1)
+
+WIDTH = 640
+LABEL_WIDTH = 200
+BAR_HEIGHT = 22
+GAP = 8
+
+
+def _value(cell: Any) -> float | None:
+    if isinstance(cell, Figure):
+        return None if cell.hidden or cell.value is None else float(cell.value)
+    return None if cell is None else float(cell)
+
+
+def _n(number: float) -> str:
+    return f"{number:.1f}"
+
+
+def _text(cell: Any) -> str:
+    return str(cell)
+
+
+def _open(title: str, desc: str, height: int) -> tuple[str, str]:
+    chart_id = f"chart-{next(_ids)}"
+    head = format_html(
+        '<svg class="chart" role="img" viewBox="0 0 {} {}" width="100%" aria-labelledby="{}-t {}-d"'
+        ' preserveAspectRatio="xMinYMin meet"><title id="{}-t">{}</title><desc id="{}-d">{}</desc>',
+        WIDTH,
+        height,
+        chart_id,
+        chart_id,
+        chart_id,
+        title,
+        chart_id,
+        desc,
+    )
+    return head, "</svg>"
+
+
+def bar_chart(
+    title: str, desc: str, labels: Sequence[str], values: Sequence[Any], *, maximum: float | None = None
+) -> SafeString:
+    """Horizontal bars, one per label: long labels (skills, units) stay readable."""
+    numbers = [_value(v) for v in values]
+    top = maximum or max([n for n in numbers if n is not None] + [0]) or 1
+    height = len(labels) * (BAR_HEIGHT + GAP) + GAP
+    head, tail = _open(title, desc, max(height, 40))
+    parts = [head]
+    plot = WIDTH - LABEL_WIDTH - 70
+    for index, (label, number, cell) in enumerate(zip(labels, numbers, values, strict=True)):
+        y = GAP + index * (BAR_HEIGHT + GAP)
+        parts.append(
+            format_html(
+                '<text class="chart-label" x="{}" y="{}" text-anchor="end">{}</text>',
+                LABEL_WIDTH - 8,
+                _n(y + BAR_HEIGHT * 0.7),
+                label[:32],
+            )
+        )
+        if number is None:
+            parts.append(
+                format_html(
+                    '<rect class="chart-hidden" x="{}" y="{}" width="{}" height="{}"/>'
+                    '<text class="chart-value" x="{}" y="{}">{}</text>',
+                    LABEL_WIDTH,
+                    y,
+                    plot,
+                    BAR_HEIGHT,
+                    LABEL_WIDTH + 6,
+                    _n(y + BAR_HEIGHT * 0.7),
+                    _text(cell) if isinstance(cell, Figure) else "–",
+                )
+            )
+            continue
+        width = max(0.0, number) / top * plot
+        parts.append(
+            format_html(
+                '<rect class="chart-bar series-0" x="{}" y="{}" width="{}" height="{}"/>'
+                '<text class="chart-value" x="{}" y="{}">{}</text>',
+                LABEL_WIDTH,
+                y,
+                _n(width),
+                BAR_HEIGHT,
+                _n(LABEL_WIDTH + width + 6),
+                _n(y + BAR_HEIGHT * 0.7),
+                _text(cell),
+            )
+        )
+    parts.append(tail)
+    return mark_safe("".join(parts))  # noqa: S308 (every piece above went through format_html)
+
+
+def grouped_bar_chart(
+    title: str,
+    desc: str,
+    groups: Sequence[str],
+    series: Sequence[str],
+    values: Sequence[Sequence[Any]],
+    *,
+    maximum: float | None = None,
+) -> SafeString:
+    """For each group (e.g. a skill category) one bar per series (e.g. each approach), with a legend."""
+    numbers = [[_value(v) for v in row] for row in values]
+    flat = [n for row in numbers for n in row if n is not None]
+    top = maximum or max([*flat, 0]) or 1
+    bar = 14
+    group_height = len(series) * (bar + 2) + 14
+    legend_height = 26
+    height = legend_height + len(groups) * group_height + GAP
+    head, tail = _open(title, desc, height)
+    parts = [head]
+    for index, name in enumerate(series):
+        x = LABEL_WIDTH + index * 110
+        parts.append(
+            format_html(
+                '<rect class="chart-bar series-{}" x="{}" y="6" width="12" height="12"/>'
+                '<text class="chart-legend" x="{}" y="16">{}</text>',
+                index % 4,
+                x,
+                x + 16,
+                name,
+            )
+        )
+    plot = WIDTH - LABEL_WIDTH - 70
+    for g, (group, row, cells) in enumerate(zip(groups, numbers, values, strict=True)):
+        y0 = legend_height + g * group_height
+        parts.append(
+            format_html(
+                '<text class="chart-label" x="{}" y="{}" text-anchor="end">{}</text>',
+                LABEL_WIDTH - 8,
+                _n(y0 + group_height / 2),
+                group[:32],
+            )
+        )
+        for s, (number, cell) in enumerate(zip(row, cells, strict=True)):
+            y = y0 + s * (bar + 2)
+            if number is None:
+                parts.append(
+                    format_html(
+                        '<rect class="chart-hidden" x="{}" y="{}" width="40" height="{}"/>', LABEL_WIDTH, y, bar
+                    )
+                )
+                continue
+            width = max(0.0, number) / top * plot
+            parts.append(
+                format_html(
+                    '<rect class="chart-bar series-{}" x="{}" y="{}" width="{}" height="{}"/>'
+                    '<text class="chart-value small" x="{}" y="{}">{}</text>',
+                    s % 4,
+                    LABEL_WIDTH,
+                    y,
+                    _n(width),
+                    bar,
+                    _n(LABEL_WIDTH + width + 4),
+                    _n(y + bar * 0.8),
+                    _text(cell),
+                )
+            )
+    parts.append(tail)
+    return mark_safe("".join(parts))  # noqa: S308 (every piece above went through format_html)
+
+
+def line_chart(title: str, desc: str, labels: Sequence[str], series: Sequence[tuple[str, Sequence[Any]]]) -> SafeString:
+    """A trend over time: one line per series, points for each label; hidden points leave a gap."""
+    height = 220
+    left, right, top_pad, bottom = 48, 16, 28, 32
+    plot_w, plot_h = WIDTH - left - right, height - top_pad - bottom
+    numbers = [[_value(v) for v in values] for _, values in series]
+    top = max([n for row in numbers for n in row if n is not None] + [0]) or 1
+    head, tail = _open(title, desc, height)
+    parts = [head]
+    parts.append(
+        format_html(
+            '<line class="chart-axis" x1="{}" y1="{}" x2="{}" y2="{}"/>'
+            '<text class="chart-value small" x="{}" y="{}" text-anchor="end">{}</text>'
+            '<text class="chart-value small" x="{}" y="{}" text-anchor="end">0</text>',
+            left,
+            top_pad + plot_h,
+            left + plot_w,
+            top_pad + plot_h,
+            left - 6,
+            top_pad + 4,
+            f"{top:g}" if top >= 10 else f"{top:.1f}",
+            left - 6,
+            top_pad + plot_h,
+        )
+    )
+    step = plot_w / max(1, len(labels) - 1)
+    for index, label in enumerate(labels):
+        if len(labels) <= 12 or index % 2 == 0:
+            parts.append(
+                format_html(
+                    '<text class="chart-label small" x="{}" y="{}" text-anchor="middle">{}</text>',
+                    _n(left + index * step),
+                    height - 10,
+                    label,
+                )
+            )
+    for s, ((name, _), row) in enumerate(zip(series, numbers, strict=True)):
+        points = []
+        segments: list[list[str]] = [[]]
+        for index, number in enumerate(row):
+            if number is None:
+                segments.append([])
+                continue
+            x, y = left + index * step, top_pad + plot_h - number / top * plot_h
+            segments[-1].append(f"{x:.1f},{y:.1f}")
+            points.append(
+                format_html('<circle class="chart-point series-{}" cx="{}" cy="{}" r="3"/>', s % 4, _n(x), _n(y))
+            )
+        for segment in segments:
+            if len(segment) > 1:
+                parts.append(
+                    format_html('<polyline class="chart-line series-{}" points="{}"/>', s % 4, " ".join(segment))
+                )
+        parts.extend(points)
+        parts.append(
+            format_html(
+                '<rect class="chart-bar series-{}" x="{}" y="6" width="12" height="12"/>'
+                '<text class="chart-legend" x="{}" y="16">{}</text>',
+                s % 4,
+                left + s * 200,
+                left + s * 200 + 16,
+                name,
+            )
+        )
+    parts.append(tail)
+    return mark_safe("".join(parts))  # noqa: S308 (every piece above went through format_html)

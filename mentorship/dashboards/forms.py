@@ -1,0 +1,57 @@
+"""The dashboard filters. They arrive by GET, so a filtered view is a link that can be shared."""
+
+from datetime import date
+from typing import Any
+
+from django import forms
+
+from mentorship.programs.models import ProgramKind
+
+
+def _optional_int(value: str) -> int | None:
+    return int(value) if value else None
+
+
+class FilterForm(forms.Form):
+    program = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, label="Program")
+    kind = forms.ChoiceField(
+        required=False, label="Kind of program", choices=[("", "Every kind"), *ProgramKind.choices]
+    )
+    unit = forms.TypedChoiceField(
+        required=False,
+        coerce=int,
+        empty_value=None,
+        label="Org unit",
+        help_text="Includes its sub-units.",
+    )
+    start = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(
+        self,
+        *args: Any,
+        programs: list[tuple[int, str]] | None = None,
+        units: list[tuple[int, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        if programs is None:
+            del self.fields["program"]
+            del self.fields["kind"]
+        else:
+            self.fields["program"].choices = [("", "Every program"), *programs]
+        self.fields["unit"].choices = [("", "Every unit"), *units]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start: date | None = data.get("start")
+        end: date | None = data.get("end")
+        if start and end and start > end:
+            self.add_error("end", "The end date must be on or after the start date.")
+        return data
+
+    def filters(self) -> dict[str, Any]:
+        """The valid filters, or none at all when the form has errors (shown above the page)."""
+        if not self.is_bound or not self.is_valid():
+            return {}
+        return {name: value for name, value in self.cleaned_data.items() if value not in (None, "")}

@@ -1,0 +1,788 @@
+"""Turn query results into what a dashboard shows: headline figures, tables and their charts.
+
+Privacy is applied here, once, for the page and its CSV alike: for a protected viewer (a manager)
+every figure and table cell goes through `privacy`, so a number that is hidden on the page is
+hidden in the export too.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.safestring import SafeString
+
+from mentorship.dashboards import charts, privacy, queries
+from mentorship.dashboards.privacy import Figure
+from mentorship.dashboards.scope import Scope
+from mentorship.mentorships.models import EndReason
+from mentorship.participants.models import CareerLevel
+from mentorship.programs.models import EnrollmentRole, ProgramKind
+from skills.models import SkillCategory
+
+STATE_LABELS = {
+    "on_track": "Active, on track",
+    "at_risk": "Active, at risk",
+    "completed": "Completed",
+    "ended_early": "Ended early",
+}
+KINDS = list(ProgramKind)
+SECTION_ORDER = [
+    "approaches",
+    "growth_by_category_and_approach",
+    "growth_by_category",
+    "growth_by_skill",
+    "pairs_by_state",
+    "sessions_by_month",
+    "rating_distribution",
+    "reminders",
+    "enrollment_by_role",
+    "enrollment_by_unit",
+    "enrollment_by_level",
+    "end_reasons",
+    "growth_by_skill_and_approach",
+]
+
+
+# Org units ----------------------------------------------------------------------------------------
+
+
+class UnitTree:
+    """The org tree from one query's rows (id, name, parent id): labels, sub-units, roll-ups."""
+
+    def __init__(self, rows: Iterable[tuple[int, str, int | None]]) -> None:
+        self.names: dict[int, str] = {}
+        self.parents: dict[int, int | None] = {}
+        self.children: dict[int | None, list[int]] = defaultdict(list)
+        for pk, name, parent in rows:
+            self.names[pk], self.parents[pk] = name, parent
+        for pk, parent in self.parents.items():
+            self.children[parent if parent in self.names else None].append(pk)
+
+    def label(self, pk: int) -> str:
+        parts, seen = [], set()
+        current: int | None = pk
+        while current is not None and current in self.names and current not in seen:
+            seen.add(current)
+            parts.append(self.names[current])
+            current = self.parents[current]
+        return " / ".join(reversed(parts))
+
+    def choices(self) -> list[tuple[int, str]]:
+        return sorted(((pk, self.label(pk)) for pk in self.names), key=lambda item: item[1].lower())
+
+    def with_descendants(self, pk: int) -> frozenset[int]:
+        found, stack = set(), [pk]
+        while stack:
+            current = stack.pop()
+            if current in found:
+                continue
+            found.add(current)
+            stack.extend(self.children.get(current, ()))
+        return frozenset(found)
+
+    def display_unit(self, pk: int | None, focus: int | None) -> int | None:
+        """The unit a person's unit rolls up to: a child of the focus unit (the focus itself for
+        its direct members), or a department (a child of the top unit) without a focus."""
+        if pk is None or pk not in self.names:
+            return None
+        path: list[int] = []
+        current: int | None = pk
+        while current is not None and current in self.names and current not in path:
+            path.append(current)
+            current = self.parents[current]
+        path.reverse()  # root first
+        if focus is not None:
+            if focus not in path:
+                return None
+            index = path.index(focus)
+            return path[index + 1] if index + 1 < len(path) else focus
+        return path[1] if len(path) > 1 else path[0]
+
+
+# Tables -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Table:
+    name: str
+    caption: str
+    columns: list[str]
+    rows: list[list[Any]] = field(default_factory=list)
+    chart: SafeString | None = None
+    note: str = ""
+
+    def csv_rows(self) -> Iterator[list[str]]:
+        yield self.columns
+        for row in self.rows:
+            yield [cell.csv if isinstance(cell, Figure) else str(cell) for cell in row]
+
+
+@dataclass
+class Dashboard:
+    headline: list[tuple[str, Figure, str]]
+    tables: dict[str, Table]
+    at_risk: list[dict[str, Any]] = field(default_factory=list)
+    at_risk_total: int = 0
+    threshold: int = field(default_factory=privacy.threshold)
+
+    def table(self, name: str) -> Table | None:
+        return self.tables.get(name)
+
+    @property
+    def sections(self) -> list[Table]:
+        """The tables shown as chart-and-table sections, in reading order (the at-risk list has
+        its own section)."""
+        order = [name for name in SECTION_ORDER if name in self.tables]
+        order += [name for name in self.tables if name not in order and name != "at_risk"]
+        return [self.tables[name] for name in order]
+
+
+class _Privacy:
+    """Figures and rows for one viewer: hidden only when the scope protects (managers)."""
+
+    def __init__(self, scope: Scope) -> None:
+        self.protect = scope.protect
+
+    def figure(
+        self, value: Any, people: int, *, complement: int = 0, fmt: str = "int", minimum: int | None = None
+    ) -> Figure:
+        hidden = self.protect and not privacy.visible(people, complement=complement, minimum=minimum)
+        return Figure(None if hidden else value, people, hidden, fmt)
+
+    def rows(
+        self, people: Sequence[int], complements: Sequence[int] | None = None, minimum: int | None = None
+    ) -> list[bool]:
+        if not self.protect:
+            return [False] * len(people)
+        return privacy.suppress_rows(people, complements=complements, minimum=minimum)
+
+
+def _ratio(part: float | None, whole: float | None) -> float | None:
+    return part / whole if part is not None and whole else None
+
+
+def _cells(values: Sequence[tuple[Any, str]], people: int, hidden: bool) -> list[Figure]:
+    return [Figure(None if hidden else value, people, hidden, fmt) for value, fmt in values]
+
+
+# Enrollment ---------------------------------------------------------------------------------------
+
+
+def _enrollment(scope: Scope, tree: UnitTree, rows: list[dict[str, Any]], p: _Privacy) -> tuple[list, dict]:
+    by_role: dict[str, dict[str, Any]] = defaultdict(lambda: defaultdict(int))
+    # Per (unit, level): the most people any one role has there, a lower bound on the people there.
+    cell_people: dict[tuple[Any, Any], int] = defaultdict(int)
+    cell_complement: dict[tuple[Any, Any], int] = defaultdict(int)
+    cell_learners: dict[tuple[Any, Any], int] = defaultdict(int)
+    by_unit: dict[Any, int] = defaultdict(int)
+    by_level: dict[Any, int] = defaultdict(int)
+    focus = scope.units_focus
+    totals: dict[str, Any] = defaultdict(int)
+    for row in rows:
+        role = row["role"]
+        for key in ("enrollments", "people", "learners", "matched"):
+            by_role[role][key] += row[key]
+            totals[key] += row[key]
+        by_role[role]["complement"] += row.get("complement", 0)
+        if row["wait"] is not None:
+            totals["wait"] += row["wait"].total_seconds()
+        unit = tree.display_unit(row["participant__org_unit_id"], focus)
+        cell = (unit, row["participant__career_level"])
+        cell_people[cell] = max(cell_people[cell], row["people"])
+        cell_complement[cell] = max(cell_complement[cell], row.get("complement", 0))
+        if role in queries.LEARNER_ROLES:
+            cell_learners[cell] = max(cell_learners[cell], row["people"])
+        by_unit[unit] += row["enrollments"]
+        by_level[row["participant__career_level"]] += row["enrollments"]
+    people = sum(cell_people.values())
+    complement = sum(cell_complement.values())
+    learners_people = sum(cell_learners.values())
+
+    tables: dict[str, Table] = {}
+    roles = [r for r in EnrollmentRole if by_role[r.value]["enrollments"]]
+    hidden = p.rows([by_role[r.value]["people"] for r in roles], [by_role[r.value]["complement"] for r in roles])
+    table = Table(
+        "enrollment_by_role",
+        "Enrollments by role",
+        ["Role", "Enrollments", "People", "Learners matched", "Match rate"],
+    )
+    for role, is_hidden in zip(roles, hidden, strict=True):
+        data = by_role[role.value]
+        learner = role.value in queries.LEARNER_ROLES
+        table.rows.append(
+            [
+                role.label,
+                *_cells(
+                    [
+                        (data["enrollments"], "int"),
+                        (data["people"], "int"),
+                        (data["matched"] if learner else None, "int"),
+                        (_ratio(data["matched"], data["learners"]) if learner else None, "pct"),
+                    ],
+                    data["people"],
+                    is_hidden,
+                ),
+            ]
+        )
+    table.chart = charts.bar_chart(
+        "Enrollments by role",
+        "One bar per role: the number of enrollments.",
+        [r[0] for r in table.rows],
+        [r[1] for r in table.rows],
+    )
+    tables[table.name] = table
+
+    unit_people: dict[Any, int] = defaultdict(int)
+    unit_complement: dict[Any, int] = defaultdict(int)
+    level_people: dict[Any, int] = defaultdict(int)
+    level_complement: dict[Any, int] = defaultdict(int)
+    for (unit, level), count in cell_people.items():
+        unit_people[unit] += count
+        level_people[level] += count
+        unit_complement[unit] += cell_complement[(unit, level)]
+        level_complement[level] += cell_complement[(unit, level)]
+    units = sorted(by_unit, key=lambda u: (u is None, tree.label(u) if u else ""))
+    hidden = p.rows([unit_people[u] for u in units], [unit_complement[u] for u in units])
+    table = Table("enrollment_by_unit", "Enrollments by org unit", ["Org unit", "Enrollments", "People"])
+    for unit, is_hidden in zip(units, hidden, strict=True):
+        label = "No unit" if unit is None else tree.label(unit) + (" (direct)" if unit == focus else "")
+        table.rows.append(
+            [label, *_cells([(by_unit[unit], "int"), (unit_people[unit], "int")], unit_people[unit], is_hidden)]
+        )
+    table.chart = charts.bar_chart(
+        "Enrollments by org unit",
+        "One bar per org unit: the number of enrollments.",
+        [r[0].split(" / ")[-1] for r in table.rows],
+        [r[1] for r in table.rows],
+    )
+    tables[table.name] = table
+
+    levels = sorted(by_level, key=lambda lv: (lv is None, lv or 0))
+    hidden = p.rows([level_people[lv] for lv in levels], [level_complement[lv] for lv in levels])
+    table = Table("enrollment_by_level", "Enrollments by career level", ["Career level", "Enrollments", "People"])
+    for level, is_hidden in zip(levels, hidden, strict=True):
+        label = CareerLevel(level).label if level else "Not set"
+        table.rows.append(
+            [label, *_cells([(by_level[level], "int"), (level_people[level], "int")], level_people[level], is_hidden)]
+        )
+    tables[table.name] = table
+
+    headline = [
+        (
+            "Enrollments",
+            p.figure(totals["enrollments"], people, complement=complement),
+            "People enrolled in the chosen programs, one per program.",
+        ),
+        (
+            "Match rate",
+            p.figure(_ratio(totals["matched"], totals["learners"]), learners_people, complement=complement, fmt="pct"),
+            "Learners (mentees, and people who both teach and learn) who are in a mentorship.",
+        ),
+        (
+            "Time to match",
+            p.figure(
+                _ratio(totals["wait"], totals["matched"]) and _ratio(totals["wait"], totals["matched"]) / 86400,
+                learners_people,
+                complement=complement,
+                fmt="days",
+            ),
+            "Average time from enrolling to the mentorship starting.",
+        ),
+    ]
+    return headline, tables
+
+
+# Pairs and sessions -------------------------------------------------------------------------------
+
+
+def _pairs(scope: Scope, stats: queries.PairStats, months: list[dict[str, Any]], p: _Privacy) -> tuple[list, dict]:
+    tables: dict[str, Table] = {}
+    states = list(STATE_LABELS)
+    people = [len(stats.state_people[s]) for s in states]
+    complements = [len(stats.state_complement[s]) for s in states]
+    hidden = p.rows(people, complements)
+    table = Table("pairs_by_state", "Pairs by state", ["State", "Pairs", "People"])
+    for state, count, is_hidden, comp in zip(states, people, hidden, complements, strict=True):
+        del comp
+        table.rows.append(
+            [STATE_LABELS[state], *_cells([(stats.states[state], "int"), (count, "int")], count, is_hidden)]
+        )
+    table.chart = charts.bar_chart(
+        "Pairs by state",
+        "Active pairs on track and at risk, completed pairs and pairs that ended early.",
+        [r[0] for r in table.rows],
+        [r[1] for r in table.rows],
+    )
+    tables[table.name] = table
+
+    reasons = [r for r in EndReason if stats.end_reasons[r.value]]
+    reason_people = [len(stats.end_reason_people[r.value]) for r in reasons]
+    # People's reasons for ending are treated as themes: shown only from twice the threshold.
+    hidden = p.rows(reason_people, minimum=privacy.themes_threshold())
+    table = Table("end_reasons", "Why pairs ended early", ["Reason", "Pairs"])
+    for reason, count, is_hidden in zip(reasons, reason_people, hidden, strict=True):
+        table.rows.append([reason.label, *_cells([(stats.end_reasons[reason.value], "int")], count, is_hidden)])
+    tables[table.name] = table
+
+    month_hidden = p.rows([m["people"] for m in months], [m["complement"] for m in months])
+    table = Table(
+        "sessions_by_month",
+        "Sessions per month",
+        ["Month", "Sessions", "Active pairs", "Sessions per active pair"],
+    )
+    for month, is_hidden in zip(months, month_hidden, strict=True):
+        active = stats.active_by_month.get(month["month"], 0)
+        table.rows.append(
+            [
+                month["month"].strftime("%b %Y"),
+                *_cells(
+                    [(month["sessions"], "int"), (active, "int"), (_ratio(month["sessions"], active), "num")],
+                    month["people"],
+                    is_hidden,
+                ),
+            ]
+        )
+    table.chart = charts.line_chart(
+        "Sessions per month",
+        "Sessions held each month and pairs active that month.",
+        [r[0].split(" ")[0] for r in table.rows],
+        [("Sessions", [r[1] for r in table.rows]), ("Active pairs", [r[2] for r in table.rows])],
+    )
+    tables[table.name] = table
+
+    pair_people = len(stats.people)
+    complement = len(stats.complement)
+    active_people = len(stats.state_people["on_track"] | stats.state_people["at_risk"])
+    ended_people = len(stats.state_people["completed"] | stats.state_people["ended_early"])
+    headline = [
+        (
+            "Active pairs",
+            p.figure(stats.active, active_people, complement=complement),
+            "Pairs meeting now, on track or at risk.",
+        ),
+        (
+            "At risk",
+            p.figure(stats.at_risk, len(stats.state_people["at_risk"]), complement=complement),
+            "Active pairs the feedback sweep flagged: missed cycles or low ratings.",
+        ),
+        (
+            "Completion rate",
+            p.figure(stats.completion_rate, ended_people, complement=complement, fmt="pct"),
+            "Of the pairs that ended, the share that completed rather than ending early.",
+        ),
+        (
+            "Sessions per pair per month",
+            p.figure(stats.sessions_per_pair_month, pair_people, complement=complement, fmt="num"),
+            "Sessions held divided by the months pairs were active in the chosen dates.",
+        ),
+        (
+            "Pairs meeting their cadence",
+            p.figure(stats.cadence_share, pair_people, complement=complement, fmt="pct"),
+            "Pairs that held at least one session per agreed cadence (pairs younger than one cycle are not counted).",
+        ),
+    ]
+    return headline, tables
+
+
+# Ratings, check-ins, reminders ----------------------------------------------------------------------
+
+
+def _ratings(stats: queries.PairStats, ratings: dict[str, Any], p: _Privacy) -> tuple[list, dict]:
+    count = ratings["ratings"] or 0
+    people = ratings["people"] or 0
+    complement = ratings.get("complement", 0) or 0
+    figure_hidden = p.protect and not privacy.visible(people, complement=complement)
+    table = Table("rating_distribution", "Session ratings by score", ["Score", "Ratings", "Share"])
+    for score in range(1, 6):
+        n = ratings[f"score_{score}"] or 0
+        table.rows.append([f"{score} of 5", *_cells([(n, "int"), (_ratio(n, count), "pct")], people, figure_hidden)])
+    table.chart = charts.bar_chart(
+        "Session ratings by score",
+        "How many ratings gave each score from 1 to 5.",
+        [r[0] for r in table.rows],
+        [r[1] for r in table.rows],
+    )
+    headline = [
+        (
+            "Average session rating",
+            p.figure(_ratio(ratings["score_sum"], count), people, complement=complement, fmt="num"),
+            "Out of 5, over every rating given in the chosen dates.",
+        ),
+        (
+            "Rating response rate",
+            p.figure(_ratio(count, stats.expected_ratings), max(people, 0), complement=complement, fmt="pct"),
+            "Ratings given divided by the ratings asked for (each session, by each of its two people).",
+        ),
+    ]
+    return headline, {table.name: table}
+
+
+def _check_ins(rows: dict[str, Any], p: _Privacy) -> list:
+    people = rows["people"] or 0
+    complement = rows.get("complement", 0) or 0
+    count = rows["check_ins"] or 0
+    return [
+        (
+            "Relationship rating",
+            p.figure(_ratio(rows["relationship_sum"], count), people, complement=complement, fmt="num"),
+            "Out of 5, from midpoint and final check-ins.",
+        ),
+        (
+            "Would recommend",
+            p.figure(_ratio(rows["recommend"], count), people, complement=complement, fmt="pct"),
+            "Check-ins that would recommend the program to a colleague.",
+        ),
+    ]
+
+
+def _reminders(rows: dict[str, Any], p: _Privacy) -> tuple[list, dict]:
+    table = Table(
+        "reminders",
+        "Reminders answered within 7 days",
+        ["Reminder and the action that answers it", "Sent", "Answered", "Response rate"],
+        note="Reminders younger than 7 days are not counted yet. Alerts and digests for HR are not reminders.",
+    )
+    actions = [a for a in queries.REMINDER_ACTIONS if rows[f"{a}_sent"]]
+    hidden = p.rows([rows[f"{a}_people"] for a in actions], [rows.get("complement", 0)] * len(actions))
+    sent = answered = 0
+    for action, is_hidden in zip(actions, hidden, strict=True):
+        s, a = rows[f"{action}_sent"], rows[f"{action}_answered"]
+        sent, answered = sent + s, answered + a
+        table.rows.append(
+            [
+                queries.REMINDER_LABELS[action],
+                *_cells([(s, "int"), (a, "int"), (_ratio(a, s), "pct")], rows[f"{action}_people"], is_hidden),
+            ]
+        )
+    headline = [
+        (
+            "Reminder response rate",
+            p.figure(_ratio(answered, sent), rows["people"], complement=rows.get("complement", 0), fmt="pct"),
+            "Reminders followed by the asked action within 7 days.",
+        )
+    ]
+    return headline, {table.name: table}
+
+
+# Skill growth --------------------------------------------------------------------------------------
+
+
+def _growth(
+    rows: list[dict[str, Any]], category_rows: list[dict[str, Any]], overall: list[dict[str, Any]], p: _Privacy
+) -> tuple[list, dict]:
+    tables: dict[str, Table] = {}
+    by_category = {row["skill__category"]: row for row in category_rows if row["goals"]}
+    skills_in: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        if row["goals"]:
+            skills_in[row["skill__category"]].append(row)
+    categories = [c for c in SkillCategory if c.value in by_category]
+    hidden = p.rows([by_category[c]["people"] for c in categories], [by_category[c]["complement"] for c in categories])
+    table = Table(
+        "growth_by_category",
+        "Skill growth by category",
+        ["Category", "Learners", "Goals measured", "Average growth (levels)", "Goals improved", "Reached target"],
+    )
+    for category, is_hidden in zip(categories, hidden, strict=True):
+        data = by_category[category.value]
+        table.rows.append(
+            [
+                category.label,
+                *_cells(
+                    [
+                        (data["people"], "int"),
+                        (data["goals"], "int"),
+                        (_ratio(data["growth_sum"], data["goals"]), "signed"),
+                        (_ratio(data["improved"], data["goals"]), "pct"),
+                        (_ratio(data["reached"], data["goals"]), "pct"),
+                    ],
+                    data["people"],
+                    is_hidden,
+                ),
+            ]
+        )
+    table.chart = charts.bar_chart(
+        "Average skill growth by category",
+        "Levels gained on goal skills from the start of the mentorship to the latest assessment.",
+        [r[0] for r in table.rows],
+        [r[3] for r in table.rows],
+    )
+    tables[table.name] = table
+
+    table = Table(
+        "growth_by_skill",
+        "Skill growth by skill",
+        ["Skill", "Category", "Learners", "Goals measured", "Average growth (levels)", "Reached target"],
+    )
+    for category in categories:
+        skill_rows = sorted(skills_in[category.value], key=lambda r: r["skill__name"].lower())
+        # Within a category, so "category minus its visible skills" reveals no small group.
+        hidden = p.rows([r["people"] for r in skill_rows], [r["complement"] for r in skill_rows])
+        for row, is_hidden in zip(skill_rows, hidden, strict=True):
+            table.rows.append(
+                [
+                    row["skill__name"],
+                    category.label,
+                    *_cells(
+                        [
+                            (row["people"], "int"),
+                            (row["goals"], "int"),
+                            (_ratio(row["growth_sum"], row["goals"]), "signed"),
+                            (_ratio(row["reached"], row["goals"]), "pct"),
+                        ],
+                        row["people"],
+                        is_hidden,
+                    ),
+                ]
+            )
+    top = sorted(table.rows, key=lambda r: -(r[2].value or 0))[:15]
+    table.chart = charts.bar_chart(
+        "Average growth on the most-learned skills",
+        "Levels gained per goal, for the skills with the most learners.",
+        [r[0] for r in top],
+        [r[4] for r in top],
+    )
+    tables[table.name] = table
+
+    total = overall[0] if overall else {"goals": 0, "growth_sum": 0, "people": 0, "complement": 0}
+    headline = [
+        (
+            "Average skill growth",
+            p.figure(
+                _ratio(total["growth_sum"], total["goals"]),
+                total["people"],
+                complement=total["complement"],
+                fmt="signed",
+            ),
+            "Levels gained per goal skill, from the start assessment to the latest.",
+        )
+    ]
+    return headline, tables
+
+
+# Pages ---------------------------------------------------------------------------------------------
+
+
+def engagement(scope: Scope, tree: UnitTree, *, at_risk_list: bool = False, reminders: bool = True) -> Dashboard:
+    """The HR, program and team dashboards: the same figures, protected for managers."""
+    p = _Privacy(scope)
+    headline: list[tuple[str, Figure, str]] = []
+    tables: dict[str, Table] = {}
+
+    rows = queries.pair_rows(scope, names=at_risk_list)
+    enrollments = queries.enrollment_rows(scope, queries.first_pairs(rows, scope))
+    part_headline, part_tables = _enrollment(scope, tree, enrollments, p)
+    headline += part_headline
+    tables |= part_tables
+
+    stats = queries.pair_stats(scope, rows).get("", queries.PairStats())
+    months = queries.session_months(scope, [row["id"] for row in rows])
+    part_headline, part_tables = _pairs(scope, stats, months, p)
+    headline += part_headline
+    tables |= part_tables
+
+    part_headline, part_tables = _ratings(stats, queries.rating_rows(scope)[0], p)
+    headline += part_headline
+    tables |= part_tables
+    # Reminders belong to people, not programs, so they are measured across programs only.
+    if reminders and scope.program is None and not scope.kind:
+        part_headline, part_tables = _reminders(queries.reminder_rows(scope), p)
+        headline += part_headline
+        tables |= part_tables
+    headline += _check_ins(queries.check_in_rows(scope)[0], p)
+
+    goals = queries.goal_rows(scope)
+    part_headline, part_tables = _growth(
+        queries.growth_rows(goals, ["skill_id", "skill__name", "skill__category"]),
+        queries.growth_rows(goals, ["skill__category"]),
+        queries.growth_rows(goals, []),
+        p,
+    )
+    headline += part_headline
+    tables |= part_tables
+
+    dashboard = Dashboard(headline, tables)
+    if at_risk_list:
+        flagged = [row for row in rows if row["status"] == "active" and row["at_risk_since"] is not None]
+        dashboard.at_risk_total = len(flagged)
+        dashboard.at_risk = flagged
+        table = Table("at_risk", "Pairs at risk", ["Program", "Mentor", "Mentee", "At risk since", "Reason"])
+        for row in flagged:
+            table.rows.append(
+                [
+                    row["program__name"],
+                    _name(row, "mentor"),
+                    _name(row, "mentee"),
+                    row["at_risk_since"].date().isoformat(),
+                    row["at_risk_reason"],
+                ]
+            )
+        tables[table.name] = table
+    return dashboard
+
+
+def _name(row: dict[str, Any], who: str) -> str:
+    name = f"{row[f'{who}__user__first_name']} {row[f'{who}__user__last_name']}".strip()
+    return name or row[f"{who}__user__email"]
+
+
+# Comparison of approaches ---------------------------------------------------------------------------
+
+
+def comparison(scope: Scope) -> Dashboard:
+    """Traditional, reverse, reciprocal and peer side by side, with the size of each group."""
+    rows = queries.pair_rows(scope)
+    stats = queries.pair_stats(scope, rows, by="program__kind")
+    ratings = {
+        r["session__mentorship__program__kind"]: r
+        for r in queries.rating_rows(scope, ["session__mentorship__program__kind"], people=False)
+    }
+    check_ins = {r["mentorship__program__kind"]: r for r in queries.check_in_rows(scope, ["mentorship__program__kind"])}
+    goals = queries.goal_rows(scope)
+    growth_kind = {r["mentorship__program__kind"]: r for r in queries.growth_rows(goals, ["mentorship__program__kind"])}
+    growth_category = queries.growth_rows(goals, ["mentorship__program__kind", "skill__category"])
+    growth_skill = queries.growth_rows(goals, ["mentorship__program__kind", "skill_id", "skill__name"])
+    small = privacy.threshold()
+
+    def fig(value: Any, people: int, fmt: str) -> Figure:
+        return Figure(value, people, False, fmt)
+
+    table = Table(
+        "approaches",
+        "Approaches side by side",
+        ["Measure", *[kind.label for kind in KINDS]],
+        note=f"Each figure shows its group size (n); groups under {small} people are marked: one pair can sway them.",
+    )
+    kind_stats = {kind.value: stats.get(kind.value, queries.PairStats()) for kind in KINDS}
+
+    def row(label: str, make: Any) -> None:
+        table.rows.append([label, *[make(kind.value) for kind in KINDS]])
+
+    row("Pairs", lambda k: fig(kind_stats[k].pairs, len(kind_stats[k].people), "int"))
+    row("People in pairs", lambda k: fig(len(kind_stats[k].people), len(kind_stats[k].people), "int"))
+    row(
+        "Average skill growth (levels per goal)",
+        lambda k: fig(
+            _ratio(_get(growth_kind, k, "growth_sum"), _get(growth_kind, k, "goals")),
+            _get(growth_kind, k, "people"),
+            "signed",
+        ),
+    )
+    row("Learners measured", lambda k: fig(_get(growth_kind, k, "people"), _get(growth_kind, k, "people"), "int"))
+    row(
+        "Goals that reached their target",
+        lambda k: fig(
+            _ratio(_get(growth_kind, k, "reached"), _get(growth_kind, k, "goals")),
+            _get(growth_kind, k, "people"),
+            "pct",
+        ),
+    )
+    row(
+        "Sessions per pair per month",
+        lambda k: fig(kind_stats[k].sessions_per_pair_month, len(kind_stats[k].people), "num"),
+    )
+    row("Pairs meeting their cadence", lambda k: fig(kind_stats[k].cadence_share, len(kind_stats[k].people), "pct"))
+    row(
+        "Average session rating",
+        lambda k: fig(
+            _ratio(_get(ratings, k, "score_sum"), _get(ratings, k, "ratings")), len(kind_stats[k].people), "num"
+        ),
+    )
+    row("Ratings given", lambda k: fig(_get(ratings, k, "ratings"), len(kind_stats[k].people), "int"))
+    row("Completion rate", lambda k: fig(kind_stats[k].completion_rate, len(kind_stats[k].people), "pct"))
+    row(
+        "Would recommend",
+        lambda k: fig(
+            _ratio(_get(check_ins, k, "recommend"), _get(check_ins, k, "check_ins")),
+            _get(check_ins, k, "people"),
+            "pct",
+        ),
+    )
+    row(
+        "Relationship rating",
+        lambda k: fig(
+            _ratio(_get(check_ins, k, "relationship_sum"), _get(check_ins, k, "check_ins")),
+            _get(check_ins, k, "people"),
+            "num",
+        ),
+    )
+    growth_row = table.rows[2]
+    table.chart = charts.bar_chart(
+        "Average skill growth by approach",
+        "Levels gained per goal skill in each kind of program.",
+        [kind.label for kind in KINDS],
+        growth_row[1:],
+    )
+    tables = {table.name: table}
+
+    cells: dict[tuple[str, str], dict[str, Any]] = {
+        (r["mentorship__program__kind"], r["skill__category"]): r for r in growth_category
+    }
+    categories = [c for c in SkillCategory if any((k.value, c.value) in cells for k in KINDS)]
+    table = Table(
+        "growth_by_category_and_approach",
+        "Skill growth by category and approach (levels per goal, learners in brackets)",
+        ["Category", *[kind.label for kind in KINDS]],
+    )
+    for category in categories:
+        table.rows.append(
+            [
+                category.label,
+                *[
+                    fig(
+                        _ratio(
+                            _get(cells, (k.value, category.value), "growth_sum"),
+                            _get(cells, (k.value, category.value), "goals"),
+                        ),
+                        _get(cells, (k.value, category.value), "people"),
+                        "signed",
+                    )
+                    for k in KINDS
+                ],
+            ]
+        )
+    table.chart = charts.grouped_bar_chart(
+        "Skill growth by category and approach",
+        "For each skill category, the average levels gained per goal in each kind of program.",
+        [r[0] for r in table.rows],
+        [kind.label.split(" ")[0] for kind in KINDS],
+        [r[1:] for r in table.rows],
+    )
+    tables[table.name] = table
+
+    skill_cells: dict[tuple[str, int], dict[str, Any]] = {}
+    names: dict[int, str] = {}
+    for r in growth_skill:
+        skill_cells[(r["mentorship__program__kind"], r["skill_id"])] = r
+        names[r["skill_id"]] = r["skill__name"]
+    table = Table(
+        "growth_by_skill_and_approach",
+        "Skill growth by skill and approach (levels per goal)",
+        ["Skill", *[kind.label for kind in KINDS]],
+    )
+    for skill_id in sorted(names, key=lambda pk: names[pk].lower()):
+        table.rows.append(
+            [
+                names[skill_id],
+                *[
+                    fig(
+                        _ratio(
+                            _get(skill_cells, (k.value, skill_id), "growth_sum"),
+                            _get(skill_cells, (k.value, skill_id), "goals"),
+                        ),
+                        _get(skill_cells, (k.value, skill_id), "people"),
+                        "signed",
+                    )
+                    for k in KINDS
+                ],
+            ]
+        )
+    tables[table.name] = table
+    return Dashboard([], tables)
+
+
+def _get(rows: dict[Any, dict[str, Any]], key: Any, column: str) -> int:
+    return (rows.get(key) or {}).get(column) or 0

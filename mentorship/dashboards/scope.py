@@ -1,0 +1,106 @@
+"""Who and what a dashboard covers: the viewer's population and the filters they chose.
+
+`base` is everything the viewer may ever see (everyone for HR, the reporting subtree for a
+manager). `chosen` narrows it by the filters. Queries turn both into `Q` objects for each model
+through the relation path that leads to the person a row is about.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Q
+from django.utils import timezone
+
+
+@dataclass(frozen=True)
+class Scope:
+    # None: everyone. Otherwise the participant ids the viewer may see (a manager's subtree).
+    base_people: frozenset[int] | None = None
+    # A narrower set of people chosen by a sub-team drill-down; None: all of `base_people`.
+    team_people: frozenset[int] | None = None
+    # The org units chosen (a unit with all its sub-units); None: every unit.
+    units: frozenset[int] | None = None
+    # The unit the viewer chose (breakdowns roll up to its sub-units).
+    units_focus: int | None = None
+    program: int | None = None
+    kind: str | None = None
+    start: date | None = None
+    end: date | None = None
+    # Managers: hide small groups, and figures whose filtered-out remainder is a small group.
+    protect: bool = False
+    today: date = field(default_factory=timezone.localdate)
+
+    # People ---------------------------------------------------------------------------------
+    def in_base(self, path: str) -> Q:
+        """Rows whose person (at `path`, a participant foreign key) the viewer may see."""
+        return Q() if self.base_people is None else Q(**{f"{path}__in": sorted(self.base_people)})
+
+    def in_chosen(self, path: str) -> Q:
+        """Rows whose person the viewer may see and the filters chose."""
+        return self.in_base(path) & self.narrowed(path)
+
+    def narrowed(self, path: str) -> Q:
+        """Only the people filters (sub-team, org unit), for queries whose WHERE already holds
+        `in_base`: repeating the subtree's id list in every aggregate's FILTER costs time."""
+        q = Q()
+        if self.team_people is not None:
+            q &= Q(**{f"{path}__in": sorted(self.team_people)})
+        if self.units is not None:
+            q &= Q(**{f"{path}__org_unit_id__in": sorted(self.units)})
+        return q
+
+    @property
+    def narrows_people(self) -> bool:
+        return self.team_people is not None or self.units is not None
+
+    # Programs and dates --------------------------------------------------------------------
+    def in_programs(self, path: str) -> Q:
+        """`path` leads to a Program."""
+        q = Q()
+        if self.program is not None:
+            q &= Q(**{f"{path}_id": self.program})
+        if self.kind:
+            q &= Q(**{f"{path}__kind": self.kind})
+        return q
+
+    def on_dates(self, path: str) -> Q:
+        """`path` is a DateField."""
+        q = Q()
+        if self.start:
+            q &= Q(**{f"{path}__gte": self.start})
+        if self.end:
+            q &= Q(**{f"{path}__lte": self.end})
+        return q
+
+    def at_times(self, path: str) -> Q:
+        """`path` is a DateTimeField: the chosen days, whole, in the site's time zone."""
+        q = Q()
+        if self.start:
+            q &= Q(**{f"{path}__gte": self.start_at})
+        if self.end:
+            q &= Q(**{f"{path}__lt": self.end_at})
+        return q
+
+    @property
+    def start_at(self) -> datetime | None:
+        return timezone.make_aware(datetime.combine(self.start, time.min)) if self.start else None
+
+    @property
+    def end_at(self) -> datetime | None:
+        """The first moment after the chosen range."""
+        return timezone.make_aware(datetime.combine(self.end + timedelta(days=1), time.min)) if self.end else None
+
+    @property
+    def period_end(self) -> date:
+        """The last day figures run to: the chosen end, or today."""
+        return min(self.end, self.today) if self.end else self.today
+
+    @property
+    def filtered(self) -> bool:
+        """True when any filter narrows what the viewer could see unfiltered."""
+        return bool(self.narrows_people or self.program is not None or self.kind or self.start or self.end)
+
+    @property
+    def complements(self) -> bool:
+        """Whether queries must also count the people a filter leaves out."""
+        return self.protect and self.filtered

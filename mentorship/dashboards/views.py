@@ -1,0 +1,228 @@
+"""Dashboard pages. Each answers 404 to people who may not see it, so its existence does not leak.
+
+- HR admins: every program (`hr`), one program as a printable report (`program`), and the
+  comparison of approaches (`compare`).
+- Managers: their reporting subtree (`team`), or the subtree of someone in it (`team_of`),
+  aggregated and protected by the privacy threshold.
+- Everyone: their own progress (`mine`).
+Every table downloads as CSV with `?format=csv&table=<name>`, with the page's privacy rules.
+"""
+
+import csv
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Case, CharField, Count, Q, Value, When
+from django.db.models.functions import Concat
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from mentorship.dashboards import queries, reports
+from mentorship.dashboards.forms import FilterForm
+from mentorship.dashboards.reports import Dashboard, UnitTree
+from mentorship.dashboards.scope import Scope
+from mentorship.mentorships.models import Mentorship
+from mentorship.participants.models import OrgUnit, Participant
+from mentorship.participants.reporting import ReportingLines
+from mentorship.participants.roles import is_hr_admin
+from mentorship.programs.models import Enrollment, Program
+
+
+def _require_hr(request: HttpRequest) -> None:
+    if not is_hr_admin(request.user):
+        raise Http404("No such page.")
+
+
+def _participant(request: HttpRequest) -> Participant:
+    participant = getattr(request.user, "participant", None)
+    if participant is None:
+        raise Http404("No such page.")
+    return participant
+
+
+def _tree() -> UnitTree:
+    return UnitTree(OrgUnit.objects.values_list("id", "name", "parent_id"))
+
+
+def _programs() -> list[tuple[int, str]]:
+    return list(Program.objects.order_by("name", "id").values_list("id", "name"))
+
+
+def _scope(filters: dict[str, Any], tree: UnitTree, **fixed: Any) -> Scope:
+    unit = filters.get("unit")
+    chosen: dict[str, Any] = {
+        "units": tree.with_descendants(unit) if unit else None,
+        "units_focus": unit,
+        "program": filters.get("program"),
+        "kind": filters.get("kind") or None,
+        "start": filters.get("start"),
+        "end": filters.get("end"),
+    }
+    return Scope(**(chosen | fixed))
+
+
+def _page(
+    request: HttpRequest, template: str, dashboard: Dashboard, form: FilterForm, filename: str, **context: Any
+) -> HttpResponse:
+    if request.GET.get("format") == "csv":
+        return _csv(dashboard, request.GET.get("table", ""), filename)
+    query = urlencode({name: value for name, value in request.GET.items() if name not in ("format", "table")})
+    return render(
+        request,
+        template,
+        {"dashboard": dashboard, "form": form, "query": query, "filtered": bool(form.filters()), **context},
+    )
+
+
+def _csv(dashboard: Dashboard, name: str, filename: str) -> HttpResponse:
+    table = dashboard.table(name)
+    if table is None:
+        raise Http404("No such table.")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}-{table.name}.csv"'
+    writer = csv.writer(response)
+    for row in table.csv_rows():
+        # A cell starting with = + - @ would run as a formula in a spreadsheet: quote it.
+        writer.writerow(["'" + cell if cell[:1] in "=+-@" and not _number(cell) else cell for cell in row])
+    return response
+
+
+def _number(cell: str) -> bool:
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True
+
+
+@require_GET
+@login_required
+def hr(request: HttpRequest) -> HttpResponse:
+    _require_hr(request)
+    tree = _tree()
+    form = FilterForm(request.GET or None, programs=_programs(), units=tree.choices())
+    scope = _scope(form.filters(), tree)
+    dashboard = reports.engagement(scope, tree, at_risk_list=True)
+    return _page(request, "dashboards/hr.html", dashboard, form, "engagement")
+
+
+@require_GET
+@login_required
+def program(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_hr(request)
+    program = get_object_or_404(Program, pk=pk)
+    tree = _tree()
+    form = FilterForm(request.GET or None, units=tree.choices())
+    scope = _scope(form.filters(), tree, program=program.pk)
+    dashboard = reports.engagement(scope, tree, at_risk_list=True)
+    return _page(request, "dashboards/program.html", dashboard, form, f"program-{program.pk}", program=program)
+
+
+@require_GET
+@login_required
+def compare(request: HttpRequest) -> HttpResponse:
+    _require_hr(request)
+    tree = _tree()
+    form = FilterForm(request.GET or None, units=tree.choices())
+    scope = _scope(form.filters(), tree)
+    dashboard = reports.comparison(scope)
+    return _page(request, "dashboards/compare.html", dashboard, form, "approaches", kinds=reports.KINDS)
+
+
+def _subtree(request: HttpRequest, lead_pk: int | None) -> tuple[Participant, ReportingLines, dict[int, str]]:
+    """The manager, the reporting lines, and names for the team being viewed (its lead and the
+    lead's direct reports), all from one query. 404 for anyone who manages nobody."""
+    me = _participant(request)
+    lead_pk = lead_pk or me.pk
+    name = Concat("user__first_name", Value(" "), "user__last_name")
+    rows = Participant.objects.annotate(
+        label=Case(
+            When(Q(manager_id=lead_pk) | Q(pk=lead_pk), then=name),
+            default=Value(""),
+            output_field=CharField(),
+        )
+    ).values_list("id", "manager_id", "label")
+    managers: dict[int, int | None] = {}
+    labels: dict[int, str] = {}
+    for pk, manager, label in rows:
+        managers[pk] = manager
+        if label:
+            labels[pk] = label.strip()
+    lines = ReportingLines(managers)
+    if not lines.below(me.pk):
+        raise Http404("No such page.")
+    request.user._is_manager = True  # type: ignore[union-attr]  # the navigation need not ask again
+    return me, lines, labels
+
+
+@require_GET
+@login_required
+def team(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    me, lines, labels = _subtree(request, pk)
+    subtree = frozenset(lines.below(me.pk))
+    team_people = None
+    if pk is not None:
+        # Only someone inside my subtree who leads people: any other team does not exist for me.
+        if pk not in subtree or not lines.below(pk):
+            raise Http404("No such team.")
+        team_people = frozenset(lines.below(pk))
+    lead = pk or me.pk
+    sub_teams = sorted(
+        ((person, label) for person, label in labels.items() if person != lead and lines.below(person)),
+        key=lambda item: item[1].lower(),
+    )
+    tree = _tree()
+    form = FilterForm(request.GET or None, programs=_programs(), units=tree.choices())
+    scope = _scope(form.filters(), tree, base_people=subtree, team_people=team_people, protect=True)
+    dashboard = reports.engagement(scope, tree)
+    return _page(
+        request,
+        "dashboards/team.html",
+        dashboard,
+        form,
+        "team",
+        team_size=len(team_people if team_people is not None else subtree),
+        lead_name=labels.get(pk) if pk else None,
+        sub_teams=sub_teams,
+    )
+
+
+@require_GET
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    """My own progress in every program: no privacy threshold, it is all mine."""
+    me = _participant(request)
+    enrollments = list(
+        Enrollment.objects.filter(participant=me).select_related("program").order_by("-created_at", "-id")
+    )
+    mentorships = list(
+        Mentorship.objects.filter(Q(mentor=me) | Q(mentee=me))
+        .select_related("program", "mentor__user", "mentee__user")
+        .annotate(held=Count("sessions", distinct=True))
+        .order_by("-started_at", "-id")
+    )
+    today = timezone.localdate()
+    rows = []
+    for mentorship in mentorships:
+        last = timezone.localdate(mentorship.ended_at) if mentorship.ended_at else today
+        days = (last - timezone.localdate(mentorship.started_at)).days + 1
+        cadence = mentorship.cadence_days or mentorship.program.cadence_days
+        rows.append(
+            {
+                "mentorship": mentorship,
+                "partner": mentorship.partner_of(me),
+                "role": "mentor" if mentorship.mentor_id == me.pk else "mentee",
+                "held": mentorship.held,  # type: ignore[attr-defined]
+                "due": days // cadence,
+                "cadence": cadence,
+            }
+        )
+    goals = queries.own_goals(me.pk)
+    return render(
+        request,
+        "dashboards/mine.html",
+        {"enrollments": enrollments, "rows": rows, "goals": goals},
+    )

@@ -1,0 +1,34 @@
+from typing import Any
+
+import pytest
+
+from mentorship.core import demo
+from mentorship.dashboards import demo as dashboard_demo
+from mentorship.dashboards import reports
+from mentorship.dashboards.scope import Scope
+from mentorship.mentorships.models import Mentorship
+from mentorship.programs.models import Program, ProgramKind
+from mentorship.workspace.models import MentoringSession
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_dashboard_demo_adds_a_finished_program_of_each_kind_once(client: Any) -> None:
+    demo.seed_organisation()
+    made = dashboard_demo.seed_dashboard_demo()
+    assert made == [dashboard_demo.program_name(kind) for kind in ProgramKind]
+    counts = (Program.objects.count(), Mentorship.objects.count(), MentoringSession.objects.count())
+    assert dashboard_demo.seed_dashboard_demo() == []
+    assert (Program.objects.count(), Mentorship.objects.count(), MentoringSession.objects.count()) == counts
+
+    rows = {row[0]: row[1:] for row in reports.comparison(Scope()).tables["approaches"].rows}
+    growth = [cell.value for cell in rows["Average skill growth (levels per goal)"]]
+    assert all(value is not None and value > 0 for value in growth)
+    assert all(cell.value >= 10 for cell in rows["Pairs"])
+
+    from mentorship.accounts.models import User
+
+    client.force_login(User.objects.get(email=f"manager@{demo.DEMO_DOMAIN}"))
+    response = client.get("/dashboards/team/")
+    visible = [label for label, figure, _ in response.context["dashboard"].headline if not figure.hidden]
+    assert "Average skill growth" in visible

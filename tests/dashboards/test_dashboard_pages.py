@@ -1,0 +1,127 @@
+"""The pages render, export CSV, keep filters in the URL, and run a fixed number of queries."""
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from mentorship.mentorships.models import MentorshipStatus
+from mentorship.participants.models import OrgUnit, Participant
+from tests.dashboards.conftest import World, check_in, enroll, login, make_program, pair, rate, session
+
+pytestmark = pytest.mark.django_db
+
+# Session, user, participant (onboarding), the HR check and the unread count come with every page.
+HR_PAGE_QUERIES = 15  # the navigation asks once whether the viewer manages anyone
+PROGRAM_PAGE_QUERIES = 14
+COMPARE_PAGE_QUERIES = 11
+TEAM_PAGE_QUERIES = 15  # without a program filter; with one, reminders (not tied to programs) are skipped
+MINE_PAGE_QUERIES = 9
+
+
+def test_hr_sees_every_figure_chart_and_the_pair_at_risk(hr_client: Any, world: World) -> None:
+    response = hr_client.get("/dashboards/")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert body.count('<svg class="chart" role="img"') >= 6
+    assert "<title id=" in body and "<desc id=" in body
+    assert "Two missed cycles" in body
+    assert f"/matching/programs/{world.program.pk}/" in body  # re-match
+
+
+def test_filters_stay_in_the_url_and_in_the_csv_links(hr_client: Any, world: World, org: dict[str, OrgUnit]) -> None:
+    response = hr_client.get(f"/dashboards/?program={world.program.pk}&unit={org['data'].pk}&start=2026-01-01")
+    body = response.content.decode()
+    assert f"program={world.program.pk}&amp;unit={org['data'].pk}&amp;start=2026-01-01&amp;format=csv" in body
+    assert response.context["form"].is_valid()
+
+
+def test_an_invalid_date_range_says_what_is_wrong(hr_client: Any, world: World) -> None:
+    response = hr_client.get("/dashboards/?start=2026-03-01&end=2026-02-01")
+    assert "The end date must be on or after the start date." in response.content.decode()
+
+
+def test_every_table_downloads_as_csv(hr_client: Any, world: World) -> None:
+    dashboard = hr_client.get("/dashboards/").context["dashboard"]
+    for name in dashboard.tables:
+        response = hr_client.get(f"/dashboards/?format=csv&table={name}")
+        assert response.status_code == 200, name
+        assert response["Content-Type"].startswith("text/csv")
+        assert f'filename="engagement-{name}.csv"' in response["Content-Disposition"]
+    rows = hr_client.get("/dashboards/?format=csv&table=rating_distribution").content.decode().splitlines()
+    assert rows[0] == "Score,Ratings,Share"
+    assert rows[4] == "4 of 5,2,50.0"
+    assert hr_client.get("/dashboards/?format=csv&table=nope").status_code == 404
+
+
+def test_the_program_report_prints(hr_client: Any, world: World) -> None:
+    response = hr_client.get(f"/dashboards/programs/{world.program.pk}/")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Program report: Leadership pathways" in body
+    assert "data-print" in body and "js/dashboards.js" in body
+    assert hr_client.get("/dashboards/programs/999999/").status_code == 404
+
+
+def test_the_comparison_downloads_as_csv(hr_client: Any, world: World) -> None:
+    body = hr_client.get("/dashboards/approaches/?format=csv&table=approaches").content.decode()
+    assert body.splitlines()[0] == (
+        "Measure,Traditional mentoring,Reverse mentoring,Reciprocal skill swap,Peer reskilling"
+    )
+    assert body.splitlines()[1] == "Pairs,3,0,0,0"
+
+
+def test_an_employee_sees_their_own_progress(client: Any, world: World) -> None:
+    e1 = world.mentees[0]
+    body = login(client, e1).get("/dashboards/mine/").content.decode()
+    assert "Prompt well" in body and "+2" in body
+    assert "Leadership pathways" in body
+    assert "Lead 1:1s" not in body  # someone else's goal
+
+
+def _grow(world: World, make_person: Callable[..., Participant], org: dict[str, OrgUnit], manager: Participant) -> None:
+    """Much more of everything: more programs, pairs, sessions, ratings and check-ins."""
+    for index in range(3):
+        program = make_program(f"More {index}", ["reverse", "reciprocal", "peer"][index])
+        for _ in range(4):
+            mentor = make_person(org_unit=org["engineering"], manager=manager)
+            mentee = make_person(org_unit=org["data"], manager=manager)
+            enroll(program, mentor, "mentor")
+            enroll(program, mentee, "mentee")
+            mentorship = pair(program, mentor, mentee, "2026-01-05", status=MentorshipStatus.ACTIVE)
+            for day in ("2026-01-10", "2026-02-10", "2026-03-10"):
+                rate(session(mentorship, day), mentee, 4, day)
+            check_in(mentorship, mentee, "midpoint", 4, True)
+
+
+@pytest.mark.parametrize("grow", [False, True], ids=["small", "larger"])
+def test_the_query_count_does_not_grow_with_the_data(
+    client: Any,
+    hr_admin: Participant,
+    world: World,
+    make_person: Callable[..., Participant],
+    org: dict[str, OrgUnit],
+    manager: Participant,
+    django_assert_num_queries: Any,
+    grow: bool,
+) -> None:
+    for person in world.mentees:
+        person.manager = manager
+        person.save()
+    if grow:
+        _grow(world, make_person, org, manager)
+    login(client, hr_admin)
+    with django_assert_num_queries(HR_PAGE_QUERIES):
+        assert client.get(f"/dashboards/?unit={org['data'].pk}").status_code == 200
+    with django_assert_num_queries(PROGRAM_PAGE_QUERIES):
+        assert client.get(f"/dashboards/programs/{world.program.pk}/").status_code == 200
+    with django_assert_num_queries(COMPARE_PAGE_QUERIES):
+        assert client.get("/dashboards/approaches/?start=2026-01-01").status_code == 200
+    login(client, manager)
+    with django_assert_num_queries(TEAM_PAGE_QUERIES):
+        assert client.get("/dashboards/team/").status_code == 200
+    with django_assert_num_queries(TEAM_PAGE_QUERIES - 1):
+        assert client.get(f"/dashboards/team/?program={world.program.pk}&start=2026-01-01").status_code == 200
+    login(client, world.mentees[0])
+    with django_assert_num_queries(MINE_PAGE_QUERIES):
+        assert client.get("/dashboards/mine/").status_code == 200

@@ -1,0 +1,173 @@
+"""Managers see aggregates of their reporting subtree only, never a group under the threshold."""
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import override_settings
+
+from mentorship.dashboards import privacy
+from mentorship.participants.models import OrgUnit, Participant
+from tests.dashboards.conftest import enroll, login, make_program, pair, rate, session
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_group_of_four_is_hidden_and_a_group_of_five_is_shown() -> None:
+    assert privacy.suppress_rows([4]) == [True]
+    assert privacy.suppress_rows([5]) == [False]
+
+
+def test_hiding_one_small_group_also_hides_the_next_smallest_so_subtraction_reveals_nothing() -> None:
+    assert privacy.suppress_rows([10, 6, 2]) == [False, True, True]
+    assert privacy.suppress_rows([10, 6, 0]) == [False, False, False]
+    # Two small groups that together reach the threshold protect each other.
+    assert privacy.suppress_rows([10, 3, 2]) == [False, True, True]
+
+
+def test_a_filtered_figure_is_hidden_when_the_people_it_leaves_out_are_few() -> None:
+    assert privacy.visible(5, complement=2) is False
+    assert privacy.visible(5, complement=0) is True
+    assert privacy.visible(5, complement=5) is True
+
+
+@override_settings(PRIVACY_THRESHOLD=2)
+def test_the_threshold_never_drops_below_three() -> None:
+    assert privacy.threshold() == 3
+    assert privacy.themes_threshold() == 6
+
+
+@override_settings(PRIVACY_THRESHOLD=8)
+def test_the_threshold_follows_the_setting() -> None:
+    assert privacy.suppress_rows([7]) == [True]
+
+
+def _team_that_rated(
+    make_person: Callable[..., Participant], manager: Participant, units: list[OrgUnit]
+) -> list[Participant]:
+    """One report per unit given, each a mentee in a pair with an outside mentor, and each rating
+    their one session 4 (or 2 for people in the second unit)."""
+    program = make_program()
+    mentor = make_person(first_name="Outside", last_name="Mentor", career_level=6)
+    team = []
+    for index, unit in enumerate(units):
+        person = make_person(first_name=f"Report{index}", org_unit=unit, manager=manager)
+        enroll(program, person, "mentee")
+        mentorship = pair(program, make_person(career_level=6) if index else mentor, person, "2026-02-01")
+        rate(session(mentorship, "2026-02-10"), person, 4 if unit == units[0] else 2, "2026-02-11")
+        team.append(person)
+    return team
+
+
+def _figure(response: Any, label: str) -> Any:
+    return next(figure for name, figure, _ in response.context["dashboard"].headline if name == label)
+
+
+def test_a_manager_sees_no_rating_average_from_four_people(
+    client: Any, make_person: Callable[..., Participant], manager: Participant, org: dict[str, OrgUnit]
+) -> None:
+    _team_that_rated(make_person, manager, [org["data"]] * 4)
+    response = login(client, manager).get("/dashboards/team/")
+    assert response.status_code == 200
+    assert _figure(response, "Average session rating").hidden
+    assert "Hidden" in response.content.decode()
+
+
+def test_a_manager_sees_the_rating_average_from_five_people(
+    client: Any, make_person: Callable[..., Participant], manager: Participant, org: dict[str, OrgUnit]
+) -> None:
+    _team_that_rated(make_person, manager, [org["data"]] * 5)
+    response = login(client, manager).get("/dashboards/team/")
+    figure = _figure(response, "Average session rating")
+    assert not figure.hidden
+    assert figure.value == pytest.approx(4.0)
+
+
+def test_a_filter_cannot_reveal_a_small_group_by_subtraction(
+    client: Any, make_person: Callable[..., Participant], manager: Participant, org: dict[str, OrgUnit]
+) -> None:
+    # Five in Data rate 4, two in People rate 2. Unfiltered (7 people) the average shows; filtered
+    # to Data (5 people) it would, but then "all minus Data" would give away the two in People.
+    _team_that_rated(make_person, manager, [org["data"]] * 5 + [org["people"]] * 2)
+    login(client, manager)
+    assert _figure(client.get("/dashboards/team/"), "Average session rating").value == pytest.approx(24 / 7)
+    assert _figure(client.get(f"/dashboards/team/?unit={org['data'].pk}"), "Average session rating").hidden
+    assert _figure(client.get(f"/dashboards/team/?unit={org['people'].pk}"), "Average session rating").hidden
+
+
+def test_a_breakdown_hides_the_next_smallest_group_beside_a_small_one(
+    client: Any, make_person: Callable[..., Participant], manager: Participant, org: dict[str, OrgUnit]
+) -> None:
+    org["sales"] = OrgUnit.objects.create(name="Sales", parent=org["company"])
+    _team_that_rated(make_person, manager, [org["data"]] * 6 + [org["people"]] * 5 + [org["sales"]] * 2)
+    response = login(client, manager).get("/dashboards/team/")
+    rows = {row[0]: row[1] for row in response.context["dashboard"].tables["enrollment_by_unit"].rows}
+    assert rows["Acme / Sales"].hidden
+    assert rows["Acme / People"].hidden  # the next smallest, or 13 - 6 would give Sales away
+    assert not rows["Acme / Engineering"].hidden
+    csv = client.get("/dashboards/team/?format=csv&table=enrollment_by_unit").content.decode()
+    assert "Acme / Sales,hidden,hidden" in csv
+
+
+def test_a_manager_never_sees_people_outside_their_subtree(
+    client: Any, make_person: Callable[..., Participant], manager: Participant, org: dict[str, OrgUnit]
+) -> None:
+    team = _team_that_rated(make_person, manager, [org["data"]] * 5)
+    stranger = make_person(first_name="Stranger", last_name="Danger")
+    for _ in range(3):
+        make_person(manager=stranger)
+    login(client, manager)
+    assert client.get(f"/dashboards/team/{stranger.pk}/").status_code == 404
+    assert client.get(f"/dashboards/team/{team[0].pk}/").status_code == 404  # leads nobody
+    enrollments = _figure(client.get("/dashboards/team/"), "Enrollments")
+    assert enrollments.value == 5  # the outside mentors enrolled nowhere; strangers are not counted
+    for table in ("enrollment_by_role", "pairs_by_state", "rating_distribution", "growth_by_skill"):
+        body = client.get(f"/dashboards/team/?format=csv&table={table}").content.decode()
+        assert "Stranger" not in body
+        assert "Outside" not in body
+    assert client.get("/dashboards/team/?format=csv&table=at_risk").status_code == 404
+
+
+def test_a_senior_manager_drills_into_a_team_inside_their_subtree(
+    client: Any, make_person: Callable[..., Participant], senior_mentor: Participant, manager: Participant
+) -> None:
+    for _ in range(2):
+        make_person(manager=manager)
+    login(client, senior_mentor)
+    response = client.get(f"/dashboards/team/{manager.pk}/")
+    assert response.status_code == 200
+    assert response.context["team_size"] == 2
+    assert f"/dashboards/team/{manager.pk}/" in client.get("/dashboards/team/").content.decode()
+
+
+def test_employees_cannot_reach_hr_or_manager_dashboards(client: Any, outsider: Participant, world: Any) -> None:
+    login(client, outsider)
+    for url in (
+        "/dashboards/",
+        "/dashboards/approaches/",
+        f"/dashboards/programs/{world.program.pk}/",
+        "/dashboards/team/",
+        "/dashboards/?format=csv&table=at_risk",
+    ):
+        assert client.get(url).status_code == 404, url
+    assert client.get("/dashboards/mine/").status_code == 200
+
+
+def test_a_manager_cannot_reach_the_hr_dashboards(client: Any, manager: Participant, junior_mentor: Any) -> None:
+    login(client, manager)
+    assert client.get("/dashboards/").status_code == 404
+    assert client.get("/dashboards/approaches/").status_code == 404
+    assert client.get("/dashboards/team/").status_code == 200
+
+
+def test_a_manager_sees_no_individual_names_reasons_or_ratings(
+    client: Any, make_person: Callable[..., Participant], manager: Participant, org: dict[str, OrgUnit]
+) -> None:
+    team = _team_that_rated(make_person, manager, [org["data"]] * 5)
+    from mentorship.mentorships.models import Mentorship
+
+    Mentorship.objects.filter(mentee=team[0]).update(at_risk_since="2026-03-01T00:00Z", at_risk_reason="Secret reason")
+    body = login(client, manager).get("/dashboards/team/").content.decode()
+    assert "Secret reason" not in body
+    assert "Report0" not in body
+    assert "Pairs at risk" not in body
