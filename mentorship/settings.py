@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "mentorship.notifications",
     "mentorship.workspace",
     "mentorship.dashboards",
+    "mentorship.feedback",
     "skills",
     "pairing",
 ]
@@ -180,6 +181,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# How often the feedback sweep looks for due reminders; a reminder goes out at most this late.
+FEEDBACK_SWEEP_MINUTES = env_int("FEEDBACK_SWEEP_MINUTES", 15, minimum=1)
 CELERY_BEAT_SCHEDULE = {
     # Every minute: proves beat, broker and a worker are alive; /healthz reads the time it wrote.
     "heartbeat": {"task": "mentorship.core.tasks.heartbeat", "schedule": timedelta(minutes=1)},
@@ -187,6 +190,18 @@ CELERY_BEAT_SCHEDULE = {
     "self-match-requests-expire": {
         "task": "pairing.tasks.self_match_requests_expire",
         "schedule": timedelta(hours=1),
+    },
+    # Every FEEDBACK_SWEEP_MINUTES (15 by default): write the reminders that fell due (ratings,
+    # cadence, proposals, check-ins, enrollment), mark pairs at risk, and re-enqueue lost emails.
+    "feedback-sweep": {
+        "task": "mentorship.feedback.tasks.feedback_sweep",
+        "schedule": timedelta(minutes=FEEDBACK_SWEEP_MINUTES),
+    },
+    # Mondays at 07:00 UTC, before the working week: HR owners' program digest, and the weekly
+    # email of people who chose a digest over single reminders.
+    "feedback-weekly-digest": {
+        "task": "mentorship.feedback.tasks.feedback_weekly_digest",
+        "schedule": crontab(hour=7, minute=0, day_of_week="mon"),
     },
     # Nightly at 03:10 UTC, off-peak: drop expired sessions so the table does not grow forever.
     "clear-expired-sessions": {

@@ -17,6 +17,7 @@ urlpatterns = [
     path("mentorships/", include("mentorship.workspace.urls")),
     path("notifications/", include("mentorship.notifications.urls")),
     path("dashboards/", include("mentorship.dashboards.urls")),
+    path("feedback/", include("mentorship.feedback.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

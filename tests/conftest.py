@@ -3,11 +3,13 @@
 import os
 import tempfile
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from allauth.account.models import EmailAddress
+from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache
@@ -53,6 +55,15 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if skipped:
         print(f"\n{skipped} test(s) were skipped, and this run must run every test.")
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@contextmanager
+def celery_worker() -> Iterator[None]:
+    """A real worker (in a thread) on this run's queue, after dropping what earlier tests left
+    there: tests without a worker still enqueue on commit, for rows that no longer exist."""
+    celery_app.control.purge()
+    with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -15,6 +15,8 @@ class EmailStatus(models.TextChoices):
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed"
     SKIPPED = "skipped", "No email"
+    DIGEST = "digest", "Waiting for the weekly digest"
+    DIGESTED = "digested", "Sent in a weekly digest"
 
 
 class Notification(models.Model):
@@ -30,12 +32,25 @@ class Notification(models.Model):
     email_sent_at = models.DateTimeField(null=True, blank=True)
     email_error = models.TextField(blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # When delivery was last handed to the broker, or when a planned retry will run. A pending row
+    # whose hand-off is older than a few minutes was lost (broker down, worker gone) and the
+    # feedback sweep enqueues it again; the claim below makes that safe.
+    email_queued_at = models.DateTimeField(null=True, blank=True)
+    # When a worker claimed the row for sending. A claim older than the lease belongs to a worker
+    # that died mid-send, so another delivery may take the row over.
+    email_claimed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["recipient", "-created_at"], name="notification_inbox"),
             models.Index(fields=["recipient"], condition=Q(read_at=None), name="notification_unread"),
+            # The sweep's hand-off check and HR's failure list read only these few rows.
+            models.Index(
+                fields=["email_status", "id"],
+                condition=Q(email_status__in=["pending", "sending", "digest", "failed"]),
+                name="notification_email_open",
+            ),
         ]
 
     def __str__(self) -> str:

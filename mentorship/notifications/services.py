@@ -1,18 +1,23 @@
 """Every write to notifications: create once per dedupe key, deliver the email at most once."""
 
 import logging
-from smtplib import SMTPException
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from smtplib import SMTPDataError, SMTPException, SMTPRecipientsRefused, SMTPSenderRefused
 from urllib.parse import urljoin
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from mentorship.accounts.models import User
+from mentorship.notifications import kinds
 from mentorship.notifications.models import EmailStatus, Notification
+from mentorship.tasking import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -20,6 +25,19 @@ logger = logging.getLogger(__name__)
 # backoff; after this many attempts in all (the first and five retries) the failure is permanent.
 TRANSIENT_EMAIL_ERRORS = (SMTPException, ConnectionError, TimeoutError)
 MAX_EMAIL_ATTEMPTS = 6
+# The task's backoff doubles from 1 s up to this cap (Celery adds jitter below it).
+RETRY_BACKOFF_MAX = 600
+# A claim older than this belongs to a worker that died mid-send (the SMTP timeout is 20 s): the
+# redelivered task, or the sweep, may take the row over. Shorter than the broker's visibility
+# timeout, so a redelivered task always finds the row claimable.
+CLAIM_LEASE = timedelta(minutes=10)
+# A pending row handed to the broker longer ago than this, and still pending, was lost.
+REQUEUE_AFTER = timedelta(minutes=5)
+# How many ids one fan-out message carries, and how many rows one sweep re-enqueues at most.
+ENQUEUE_CHUNK = 200
+ENQUEUE_LIMIT = 50_000
+# Permanent refusals: retrying cannot help, so they are recorded at once.
+PERMANENT_EMAIL_ERRORS = (SMTPRecipientsRefused, SMTPSenderRefused, SMTPDataError)
 
 
 @transaction.atomic
@@ -53,7 +71,9 @@ def notify(
     if created and wants_email:
         from mentorship.notifications import tasks
 
-        tasks.notification_email_deliver.delay_on_commit(notification.pk)  # type: ignore[attr-defined]
+        Notification.objects.filter(pk=notification.pk).update(email_queued_at=timezone.now())
+        # Never raises into the caller's request: with the broker down the sweep catches up.
+        enqueue_on_commit(tasks.notification_email_deliver, notification.pk)
     return notification
 
 
@@ -66,6 +86,8 @@ def _message(notification: Notification) -> EmailMultiAlternatives:
     context = {
         "notification": notification,
         "link": absolute_url(notification.url),
+        "action": kinds.ACTIONS.get(notification.kind, "Open it in Mentorship"),
+        "preferences_link": absolute_url(reverse("feedback:preferences")),
         "name": notification.recipient.first_name or notification.recipient.email,
     }
     text = render_to_string("notifications/email.txt", context)
@@ -85,36 +107,103 @@ def notification_email_deliver(*, notification_id: int) -> bool:
 
     The row is claimed with a conditional UPDATE (pending -> sending) before anything is sent, so
     a duplicate task, a redelivery or a second worker finds nothing to claim and sends nothing.
+    A claim older than CLAIM_LEASE is taken over: its worker died before finishing (a kill between
+    the SMTP hand-over and the final UPDATE would then send twice; that window is a few
+    milliseconds, against never delivering at all).
     A transient failure puts the row back to pending and re-raises, so the task retries; the last
-    attempt, or any other error, is recorded on the row as a permanent failure.
+    attempt, a permanent refusal or any other error is recorded on the row as a failure.
     """
-    claimed = Notification.objects.filter(pk=notification_id, email_status=EmailStatus.PENDING).update(
-        email_status=EmailStatus.SENDING, attempts=F("attempts") + 1
+    now = timezone.now()
+    claimable = Q(email_status=EmailStatus.PENDING) | Q(
+        email_status=EmailStatus.SENDING, email_claimed_at__lt=now - CLAIM_LEASE
+    )
+    claimed = Notification.objects.filter(claimable, pk=notification_id).update(
+        email_status=EmailStatus.SENDING, email_claimed_at=now, attempts=F("attempts") + 1
     )
     if claimed != 1:
         return False
     notification = Notification.objects.select_related("recipient").get(pk=notification_id)
     try:
         _message(notification).send()
+    except PERMANENT_EMAIL_ERRORS as error:
+        _record_failure(notification_id, error)
+        return False
     except TRANSIENT_EMAIL_ERRORS as error:
-        final = notification.attempts >= MAX_EMAIL_ATTEMPTS
-        Notification.objects.filter(pk=notification_id).update(
-            email_status=EmailStatus.FAILED if final else EmailStatus.PENDING, email_error=str(error)[:1000]
-        )
-        if final:
-            logger.error("Gave up emailing notification %s: %s", notification_id, error)
+        if notification.attempts >= MAX_EMAIL_ATTEMPTS:
+            _record_failure(notification_id, error)
             return False
+        # Back to pending for the task's retry; the sweep leaves it alone until the retry is due.
+        Notification.objects.filter(pk=notification_id, email_status=EmailStatus.SENDING).update(
+            email_status=EmailStatus.PENDING,
+            email_error=f"{type(error).__name__}: {error}"[:1000],
+            email_queued_at=timezone.now() + timedelta(seconds=RETRY_BACKOFF_MAX),
+        )
         raise
     except Exception as error:
-        Notification.objects.filter(pk=notification_id).update(
-            email_status=EmailStatus.FAILED, email_error=f"{type(error).__name__}: {error}"[:1000]
-        )
+        _record_failure(notification_id, error)
         logger.exception("Could not email notification %s", notification_id)
         return False
     Notification.objects.filter(pk=notification_id).update(
         email_status=EmailStatus.SENT, email_sent_at=timezone.now(), email_error=""
     )
     return True
+
+
+def _record_failure(notification_id: int, error: BaseException) -> None:
+    logger.error("Gave up emailing notification %s: %s", notification_id, error)
+    Notification.objects.filter(pk=notification_id).update(
+        email_status=EmailStatus.FAILED, email_error=f"{type(error).__name__}: {error}"[:1000]
+    )
+
+
+def _handoff_due(now: datetime) -> Q:
+    """Rows whose email should be with a worker but may not be: never handed over, handed over
+    long ago and still pending (the message was lost), or claimed by a worker that died."""
+    return (
+        Q(email_status=EmailStatus.PENDING) & (Q(email_queued_at=None) | Q(email_queued_at__lt=now - REQUEUE_AFTER))
+    ) | Q(email_status=EmailStatus.SENDING, email_claimed_at__lt=now - CLAIM_LEASE)
+
+
+def pending_emails_enqueue(*, now: datetime | None = None) -> int:
+    """Hand every email that is due to the broker, in fan-out messages of ENQUEUE_CHUNK ids.
+
+    Called by the sweep after its transaction commits. Two queries whatever the number of rows
+    (one read, one UPDATE stamping the hand-off), plus one message per chunk. If the broker is
+    down it stops at the first failure and leaves the rest unstamped, so the next sweep retries.
+    A duplicate hand-off is harmless: delivery claims the row first.
+    """
+    from mentorship.notifications import tasks
+
+    now = now or timezone.now()
+    ids = list(
+        Notification.objects.filter(_handoff_due(now)).order_by("id").values_list("id", flat=True)[:ENQUEUE_LIMIT]
+    )
+    handed: list[int] = []
+    for start in range(0, len(ids), ENQUEUE_CHUNK):
+        chunk = ids[start : start + ENQUEUE_CHUNK]
+        try:
+            tasks.notification_emails_deliver.apply_async(args=(chunk,), retry=False)
+        except Exception:  # any broker failure
+            logger.warning(
+                "Could not enqueue %d emails; the next sweep will retry them", len(ids) - start, exc_info=True
+            )
+            break
+        handed.extend(chunk)
+    if handed:
+        # Stamp by id range rather than a huge IN list; the condition keeps rows that changed
+        # meanwhile (sent, claimed) as they are.
+        Notification.objects.filter(_handoff_due(now), pk__gte=handed[0], pk__lte=handed[-1]).update(
+            email_queued_at=now
+        )
+    return len(handed)
+
+
+def notification_emails_fan_out(*, notification_ids: Iterable[int]) -> None:
+    """One message per email, so each is retried on its own and workers share the load."""
+    from mentorship.notifications import tasks
+
+    for notification_id in notification_ids:
+        tasks.notification_email_deliver.delay(notification_id)
 
 
 def unread(user: User) -> "QuerySet[Notification]":

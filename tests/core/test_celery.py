@@ -6,13 +6,13 @@ from collections.abc import Iterator
 
 import pytest
 from celery import shared_task
-from celery.contrib.testing.worker import start_worker
 from celery.exceptions import Reject
 from django.core.cache import cache
 from django.db import transaction
 
 from mentorship.celery import app
 from mentorship.core.tasks import heartbeat
+from tests.conftest import celery_worker
 
 
 @shared_task(name="tests.record")
@@ -31,7 +31,7 @@ def _wait_for(label: str, seconds: float = 20) -> bool:
 
 @pytest.fixture
 def worker(transactional_db: None) -> Iterator[None]:
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+    with celery_worker():
         yield
 
 

@@ -5,14 +5,13 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.test import Client
 from playwright.sync_api import Browser, Page, expect
 
-from mentorship.celery import app
 from mentorship.mentorships.models import Mentorship
 from pairing.models import MatchRun, Proposal
+from tests.conftest import celery_worker
 from tests.pairing.conftest import Seeded, seed_reverse_program
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -26,7 +25,7 @@ def seeded(make_person: Any, org: Any, hr_admin: Any) -> Seeded:
 
 @pytest.fixture
 def worker(transactional_db: None) -> Iterator[None]:
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+    with celery_worker():
         yield
 
 

@@ -5,15 +5,14 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from mentorship.celery import app
 from mentorship.imports import services
 from mentorship.imports.models import ImportJob, ImportStatus
 from mentorship.participants.models import Participant
+from tests.conftest import celery_worker
 from tests.imports.conftest import post_file, team_csv
 
 
@@ -25,7 +24,7 @@ def worker(transactional_db: None) -> Iterator[None]:
         # Reading uncommitted rows lets this thread poll while the worker thread imports.
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA read_uncommitted = 1")
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+    with celery_worker():
         yield
 
 

@@ -5,19 +5,18 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.test import Client
 from django.urls import reverse
 
-from mentorship.celery import app
 from pairing.models import MatchRun, RunStatus
+from tests.conftest import celery_worker
 
 from .conftest import Seeded
 
 
 @pytest.fixture
 def worker(transactional_db: None) -> Iterator[None]:
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+    with celery_worker():
         yield
 
 

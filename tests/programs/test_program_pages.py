@@ -173,7 +173,7 @@ def test_the_hr_list_counts_enrollments_by_role_and_filters_by_status(
     Enrollment.objects.create(program=enrolling, participant=junior_mentor, role=EnrollmentRole.MENTOR)
     client.force_login(hr_admin.user)
 
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         response = client.get(reverse("programs:hr_list"), {"status": "enrolling"})
 
     rows = list(response.context["page"].object_list)

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 from mentorship.accounts.models import User
 from mentorship.core import demo
 from mentorship.dashboards.demo import seed_dashboard_demo
+from mentorship.feedback.demo import seed_feedback_demo
 from mentorship.programs.models import Program
 from mentorship.workspace.demo import seed_workspace_demo
 from pairing import demo as pairing_demo
@@ -19,6 +20,7 @@ class Command(BaseCommand):
         demo.seed_programs()
         pairing_demo.seed_matching_demo()
         seed_workspace_demo()
+        seed_feedback_demo()
         seed_dashboard_demo()
         programs = Program.objects.count()
         people = User.objects.filter(email__endswith=f"@{demo.DEMO_DOMAIN}").count()
