@@ -27,6 +27,7 @@ from mentorship.programs import eligibility
 from mentorship.programs.defaults import default_reminders
 from mentorship.programs.models import Enrollment, Program
 from mentorship.workspace.models import CheckIn, CheckInKind, MentoringSession, SessionRating
+from mentorship.workspace.queries import check_in_days
 from pairing.models import Proposal, ProposalStatus, Response
 
 CHUNK = 5000  # rows fetched per round trip while iterating
@@ -325,10 +326,8 @@ def proposals_to_answer(now: datetime) -> Iterator[Due]:
 
 
 def check_in_dates(*, started_on: date, ends_on: date) -> dict[str, date]:
-    return {
-        CheckInKind.MIDPOINT: started_on + (ends_on - started_on) / 2,
-        CheckInKind.FINAL: ends_on,
-    }
+    midpoint, final = check_in_days(started_on, ends_on)
+    return {CheckInKind.MIDPOINT: midpoint, CheckInKind.FINAL: final}
 
 
 def check_ins_due(now: datetime) -> Iterator[Due]:

@@ -58,17 +58,24 @@ class CheckInDates:
     final: date | None
 
 
+def check_in_days(started_on: date, ends_on: date) -> tuple[date, date]:
+    """The one rule for when check-ins fall, shared with the feedback sweep: the midpoint halfway
+    from the pair's start to the program's end, the final at the end."""
+    return started_on + (ends_on - started_on) / 2, ends_on
+
+
 def check_in_dates(mentorship: Mentorship) -> CheckInDates:
     """Midpoint halfway between the pair's start and the program's end; final at the end.
 
     Measured from the pair's own start, so a pair matched late gets its midpoint in the middle of
-    its own time together. The feedback sweep (feedback.rules.check_in_dates) asks on the same days.
+    its own time together. The feedback sweep asks on the same days (see check_in_days).
     """
     start = local_date(mentorship.started_at)
     ends_on = mentorship.program.ends_on
     if ends_on is None or ends_on <= start:
         return CheckInDates(start=start, midpoint=None, final=ends_on)
-    return CheckInDates(start=start, midpoint=start + (ends_on - start) / 2, final=ends_on)
+    midpoint, final = check_in_days(start, ends_on)
+    return CheckInDates(start=start, midpoint=midpoint, final=final)
 
 
 def check_in_open(mentorship: Mentorship, kind: str, *, today: date) -> bool:
