@@ -3,8 +3,11 @@
 import os
 import shutil
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
+from django.conf import settings
+from django.test import Client
 from playwright.sync_api import Browser, Page, sync_playwright
 
 CHROMIUM_FLAGS = [
@@ -39,3 +42,20 @@ def page(browser: Browser) -> Iterator[Page]:
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+def sign_in(page: Page, live_server: Any, user: Any) -> Page:
+    """Hand the browser a session made by the test client: the login form has its own test."""
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}])
+    return page
+
+
+def signed_in_page(browser: Browser, live_server: Any, user: Any) -> Page:
+    """A tab in a browser context of its own, signed in as `user` (two people, two contexts)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    return sign_in(page, live_server, user)

@@ -1,30 +1,18 @@
 from datetime import timedelta
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from mentorship.programs.models import Program, ProgramStatus
 from mentorship.programs.services import add_months
+from tests.e2e.conftest import sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_an_hr_admin_creates_a_reverse_program_and_opens_enrollment(page: Page, live_server, hr_admin) -> None:
-    # Sign in by handing the browser a session made by the test client: the login form has its own test.
-    client = Client()
-    client.force_login(hr_admin.user)
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
+    sign_in(page, live_server, hr_admin.user)
     today = timezone.localdate()
 
     page.goto(f"{live_server.url}/programs/hr/")

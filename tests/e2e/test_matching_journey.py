@@ -5,13 +5,12 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.conf import settings
-from django.test import Client
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
 from mentorship.mentorships.models import Mentorship
 from pairing.models import MatchRun, Proposal
 from tests.conftest import celery_worker
+from tests.e2e.conftest import signed_in_page
 from tests.pairing.conftest import Seeded, seed_reverse_program
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -27,25 +26,6 @@ def seeded(make_person: Any, org: Any, hr_admin: Any) -> Seeded:
 def worker(transactional_db: None) -> Iterator[None]:
     with celery_worker():
         yield
-
-
-def signed_in_page(browser: Browser, live_server: Any, user: Any) -> Page:
-    """A browser tab with its own session for `user` (two people, two browser contexts)."""
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    return page
 
 
 def test_hr_matches_pins_resolves_and_publishes_then_the_pair_accepts(

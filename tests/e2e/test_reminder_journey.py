@@ -7,10 +7,8 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.utils import timezone
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
 from mentorship.feedback import services
 from mentorship.mentorships.models import Mentorship
@@ -18,6 +16,7 @@ from mentorship.programs.defaults import default_reminders
 from mentorship.programs.models import Program, ProgramStatus
 from mentorship.workspace.models import MentoringSession, SessionRating
 from tests.conftest import celery_worker
+from tests.e2e.conftest import signed_in_page
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -43,24 +42,6 @@ def pair(hr_admin: Any, senior_mentor: Any, junior_mentor: Any) -> Mentorship:
     return Mentorship.objects.create(
         program=program, mentor=senior_mentor, mentee=junior_mentor, started_at=timezone.now() - timedelta(days=10)
     )
-
-
-def signed_in_page(browser: Browser, live_server: Any, user: Any) -> Page:
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    return page
 
 
 def test_the_mentor_rates_a_session_from_the_reminder_email(
