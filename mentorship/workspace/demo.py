@@ -171,6 +171,9 @@ def _backdate_program(program: Program, start: date) -> None:
         starts_on=start,
         ends_on=start + timedelta(days=PROGRAM_DAYS),
     )
+    # People enrolled while enrollment was open, not today, or time-to-match would come out negative.
+    for offset, enrollment_id in enumerate(program.enrollments.order_by("id").values_list("id", flat=True)):
+        Enrollment.objects.filter(pk=enrollment_id).update(created_at=_at(start - timedelta(days=34 - offset % 20), 10))
     program.refresh_from_db()
 
 
