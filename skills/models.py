@@ -139,7 +139,16 @@ class Assessment(models.Model):
     class Meta:
         ordering = ["assessed_at", "id"]
         constraints = [models.CheckConstraint(condition=Q(level__lte=5), name="assessment_level_range")]
-        indexes = [models.Index(fields=["participant", "skill", "assessed_at"], name="assessment_history")]
+        indexes = [
+            models.Index(fields=["participant", "skill", "assessed_at"], name="assessment_history"),
+            # The dashboards' start and latest level per goal: a person's own latest level on a
+            # skill at a moment, read from the index alone (level last, ordered by date then id).
+            models.Index(
+                fields=["participant", "skill", "assessed_at", "id", "level"],
+                condition=~Q(source="partner"),
+                name="assessment_own_history",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.participant_id}: {self.skill_id} at {self.level} ({self.source})"

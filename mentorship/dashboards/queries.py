@@ -12,6 +12,7 @@ minus filtered would otherwise describe them. For HR the filters go straight int
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from django.db.models import (
     BooleanField,
     Case,
     Count,
+    DateTimeField,
     Exists,
     ExpressionWrapper,
     F,
@@ -34,13 +36,14 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from django.utils import timezone
 
-from mentorship.dashboards.scope import Scope
+from mentorship.dashboards.scope import Scope, among
 from mentorship.mentorships.models import EndReason, Mentorship, MentorshipStatus
 from mentorship.notifications import kinds
 from mentorship.notifications.models import Notification
+from mentorship.participants.models import Participant
 from mentorship.programs.models import Enrollment, EnrollmentRole
 from mentorship.workspace.models import CheckIn, Goal, MentoringSession, SessionRating
 from skills.models import Assessment, AssessmentSource
@@ -104,11 +107,15 @@ def enrollment_rows(scope: Scope, pairs: dict[tuple[int, int, str], Any]) -> lis
     annotations: dict[str, Any] = {}
     if scope.complements and chosen:
         annotations["in_filter"] = ExpressionWrapper(chosen, output_field=BooleanField())
-    qs = Enrollment.objects.filter(_where(scope, base, chosen)).annotate(**annotations)
+    # When a learner enrolled (time to match); none for mentors, whose rows then skip reading a
+    # time zone aware datetime, a large share of this query's cost in Python.
+    learner_since = Case(When(role__in=LEARNER_ROLES, then=F("created_at")), output_field=DateTimeField())
+    qs = Enrollment.objects.filter(_where(scope, base, chosen)).annotate(learner_since=learner_since, **annotations)
     # One row per enrollment, summed up here: matching is looked up in the pair rows.
     fields = ["role", "participant__org_unit_id", "participant__career_level"]
     groups: dict[tuple[Any, ...], dict[str, Any]] = {}
-    values = qs.values_list(*fields, "program_id", "participant_id", "created_at", *annotations).order_by()
+    values = qs.values_list(*fields, "program_id", "participant_id", "learner_since", *annotations).order_by()
+    both = EnrollmentRole.BOTH.value
     for role, unit, level, program, person, created, *flags in values:
         group = groups.get((role, unit, level))
         if group is None:
@@ -126,10 +133,10 @@ def enrollment_rows(scope: Scope, pairs: dict[tuple[int, int, str], Any]) -> lis
             continue
         group["enrollments"] += 1
         group["people"].add(person)
-        if role in LEARNER_ROLES:
+        if created is not None:  # a learner: see `learner_since`
             group["learners"] += 1
             first = pairs.get((program, person, "mentee"))
-            if role == EnrollmentRole.BOTH:
+            if role == both:
                 as_mentor = pairs.get((program, person, "mentor"))
                 first = min(filter(None, (first, as_mentor)), default=None)
             if first is not None:
@@ -220,7 +227,9 @@ def pair_rows(scope: Scope, *, names: bool = False) -> list[dict[str, Any]]:
         MentoringSession.objects.filter(mentorship=OuterRef("pk"), **_date_kwargs(scope, "held_on"))
         .order_by()
         .values("mentorship")
-        .annotate(n=Count("id"))
+        # Counting the pair column (never null) rather than ids lets PostgreSQL count from the
+        # (mentorship, held_on) index alone.
+        .annotate(n=Count("mentorship"))
         .values("n")
     )
     fields = [
@@ -231,13 +240,18 @@ def pair_rows(scope: Scope, *, names: bool = False) -> list[dict[str, Any]]:
         "cadence_days",
         "status",
         "started_at",
-        "ended_at",
         "end_reason",
         "at_risk_since",
         "mentor_id",
         "mentee_id",
     ]
-    annotations: dict[str, Any] = {"held": Coalesce(Subquery(sessions), 0)}
+    annotations: dict[str, Any] = {
+        "held": Coalesce(Subquery(sessions), 0),
+        # Days in the site's time zone, from the database: cheaper than converting each
+        # datetime here (the exact start time is still read, for the time to match).
+        "started_on": TruncDate("started_at"),
+        "ended_on": TruncDate("ended_at"),
+    }
     if scope.complements or scope.narrows_people:
         annotations["mentor_chosen"] = ExpressionWrapper(scope.in_chosen("mentor") or Q(pk__gt=0), output_field=_bool())
         annotations["mentee_chosen"] = ExpressionWrapper(scope.in_chosen("mentee") or Q(pk__gt=0), output_field=_bool())
@@ -245,22 +259,24 @@ def pair_rows(scope: Scope, *, names: bool = False) -> list[dict[str, Any]]:
         annotations["in_filter"] = ExpressionWrapper(chosen or Q(pk__gt=0), output_field=_bool())
         annotations["mentor_in_base"] = ExpressionWrapper(scope.in_base("mentor") or Q(pk__gt=0), output_field=_bool())
         annotations["mentee_in_base"] = ExpressionWrapper(scope.in_base("mentee") or Q(pk__gt=0), output_field=_bool())
-    if names:
-        fields += [
-            "program__name",
-            "at_risk_reason",
-            "mentor__user__first_name",
-            "mentor__user__last_name",
-            "mentor__user__email",
-            "mentee__user__first_name",
-            "mentee__user__last_name",
-            "mentee__user__email",
-        ]
+    if names:  # the people's names come from `people_names`, for the pairs at risk only
+        fields += ["program__name", "at_risk_reason"]
     qs = Mentorship.objects.filter(_where(scope, base, chosen)).annotate(**annotations)
-    return list(qs.values(*fields, *annotations).order_by("at_risk_since", "id"))
+    # Unordered: sorting every pair costs the database more than sorting the at-risk few here.
+    return list(qs.values(*fields, *annotations).order_by())
 
 
-def _bool() -> BooleanField:
+def people_names(ids: Iterable[int]) -> dict[int, tuple[str, str, str]]:
+    """First name, last name and email of these participants, by id (for the at-risk list:
+    joining every pair to both people's accounts would cost more than this one small read)."""
+    rows = Participant.objects.filter(among("id", ids)).order_by()
+    return {
+        pk: (first, last, email)
+        for pk, first, last, email in rows.values_list("id", "user__first_name", "user__last_name", "user__email")
+    }
+
+
+def _bool() -> "BooleanField[bool, bool]":  # noqa: UP037 (fields are not subscriptable at run time)
     return BooleanField()
 
 
@@ -276,48 +292,61 @@ def _date_kwargs(scope: Scope, path: str) -> dict[str, date]:
 def pair_stats(scope: Scope, rows: list[dict[str, Any]], *, by: str | None = None) -> dict[str, PairStats]:
     """Sum pair rows up, per value of `by` (e.g. "program__kind") or all under the key ""."""
     stats: dict[str, PairStats] = defaultdict(PairStats)
-    bounds = [(month, _next_month(month)) for month in trend_months(scope)]
-    tz = timezone.get_current_timezone()
+    months = trend_months(scope)
+    # Per group, +1 at the first trend month a pair is active and -1 after its last: a running
+    # sum gives the active pairs per month without visiting every month of every pair.
+    steps: dict[str, list[int]] = defaultdict(lambda: [0] * (len(months) + 1))
+    # Read once: these are properties, and this loop runs once per pair.
+    complements, start, end, today, period_end = (
+        scope.complements,
+        scope.start,
+        scope.end,
+        scope.today,
+        scope.period_end,
+    )
+    reasons = frozenset(EndReason.values)
+    active_status, completed_status = MentorshipStatus.ACTIVE.value, MentorshipStatus.COMPLETED.value
     for row in rows:
         group = stats[row[by] if by else ""]
         mentor_chosen = row.get("mentor_chosen", True)
         mentee_chosen = row.get("mentee_chosen", True)
-        started = row["started_at"].astimezone(tz).date()
-        ended = row["ended_at"].astimezone(tz).date() if row["ended_at"] else None
-        state = _state(row)
+        started, ended = row["started_on"], row["ended_on"]
+        status = row["status"]
+        if status == active_status:
+            state = "at_risk" if row["at_risk_since"] is not None else "on_track"
+        else:
+            state = "completed" if status == completed_status else "ended_early"
         if not row.get("in_filter", True):
             group.complement |= _members(row, "in_base")
             group.state_complement[state] |= _members(row, "in_base")
             continue
-        if scope.complements and (
-            (scope.start and started < scope.start) or (scope.end and (ended or scope.today) > scope.end)
-        ):
+        if complements and ((start and started < start) or (end and (ended or today) > end)):
             # The pair was also active outside the chosen dates: unfiltered minus filtered
             # figures would describe that time, so its people are in the complement too.
             group.complement |= _members(row, "in_base")
-        members = {
-            pk for pk, chosen in ((row["mentor_id"], mentor_chosen), (row["mentee_id"], mentee_chosen)) if chosen
-        }
+        if mentor_chosen and mentee_chosen:
+            members = {row["mentor_id"], row["mentee_id"]}
+        else:
+            members = {row["mentor_id"]} if mentor_chosen else {row["mentee_id"]} if mentee_chosen else set()
         group.people |= members
         group.pairs += 1
         group.states[state] += 1
         group.state_people[state] |= members
-        status = row["status"]
-        if status == MentorshipStatus.ACTIVE:
+        if status == active_status:
             group.active += 1
             group.at_risk += row["at_risk_since"] is not None
-        elif status == MentorshipStatus.COMPLETED:
+        elif status == completed_status:
             group.completed += 1
         else:
             group.ended_early += 1
             group.ended_early_people |= members
-            reason = row["end_reason"] if row["end_reason"] in EndReason.values else EndReason.OTHER
+            reason = row["end_reason"] if row["end_reason"] in reasons else EndReason.OTHER
             group.end_reasons[reason] += 1
             group.end_reason_people[reason] |= members
         group.sessions += row["held"]
         group.expected_ratings += row["held"] * len(members)
-        first = max(started, scope.start) if scope.start else started
-        last = min(ended or scope.today, scope.period_end)
+        first = max(started, start) if start else started
+        last = min(ended or today, period_end)
         days = (last - first).days + 1
         if days > 0:
             group.pair_months += days / DAYS_PER_MONTH
@@ -326,16 +355,19 @@ def pair_stats(scope: Scope, rows: list[dict[str, Any]], *, by: str | None = Non
             if due >= 1:
                 group.cadence_due += 1
                 group.cadence_met += row["held"] >= due
-        for month, following in bounds:
-            if first < following and last >= month:
-                group.active_by_month[month] += 1
+        # Active in a month when it overlaps the pair's span: first's month <= month <= last.
+        low, high = bisect_left(months, _month_start(first)), bisect_right(months, last)
+        if low < high:
+            step = steps[row[by] if by else ""]
+            step[low] += 1
+            step[high] -= 1
+    for key, step in steps.items():
+        running = 0
+        for month, change in zip(months, step, strict=False):
+            running += change
+            if running:
+                stats[key].active_by_month[month] += running
     return stats
-
-
-def _state(row: dict[str, Any]) -> str:
-    if row["status"] == MentorshipStatus.ACTIVE:
-        return "at_risk" if row["at_risk_since"] is not None else "on_track"
-    return "completed" if row["status"] == MentorshipStatus.COMPLETED else "ended_early"
 
 
 def _members(row: dict[str, Any], flag: str) -> set[int]:
@@ -357,7 +389,7 @@ def session_months(scope: Scope, pair_ids: Iterable[int] | None = None) -> list[
     """
     months = trend_months(scope)
     people = (
-        Q(mentorship_id__in=sorted(pair_ids))
+        among("mentorship_id", pair_ids)
         if pair_ids is not None and scope.base_people is not None
         else scope.in_base("mentorship__mentor") | scope.in_base("mentorship__mentee")
     )
@@ -372,8 +404,15 @@ def session_months(scope: Scope, pair_ids: Iterable[int] | None = None) -> list[
     if scope.complements:
         aggregates["complement_mentors"] = Count("mentorship__mentor", distinct=True, filter=~chosen)
         aggregates["complement_mentees"] = Count("mentorship__mentee", distinct=True, filter=~chosen)
-    qs = MentoringSession.objects.filter(_where(scope, base, chosen)).annotate(month=TruncMonth("held_on"))
-    rows = {row["month"]: row for row in _run(qs, ["month"], aggregates)}
+    qs = MentoringSession.objects.filter(_where(scope, base, chosen))
+    if scope.protect:
+        rows = {row["month"]: row for row in _run(qs.annotate(month=TruncMonth("held_on")), ["month"], aggregates)}
+    else:
+        # Only counts: grouped by day (a plain column) and added up per month here, which saves
+        # the database truncating every session's date.
+        rows = defaultdict(lambda: {"sessions": 0})
+        for row in _run(qs, ["held_on"], aggregates):
+            rows[_month_start(row["held_on"])]["sessions"] += row["sessions"]
     out = []
     for month in months:
         row = rows.get(month, {})
@@ -404,7 +443,9 @@ def rating_rows(scope: Scope, group_by: Iterable[str] = (), *, people: bool = Tr
         **{f"score_{n}": Count("id", filter=chosen & Q(score=n)) for n in range(1, 6)},
         **_complement(scope, "rater", chosen),
     }
-    if people:  # counting distinct raters is the costly part; the comparison takes pairs' people
+    # Counting distinct raters is the costly part: only asked for where small groups are hidden
+    # (HR pages never show it; the comparison takes the pairs' people).
+    if people:
         aggregates["people"] = Count("rater", distinct=True, filter=chosen)
     return _run(SessionRating.objects.filter(_where(scope, base, chosen)), group_by, aggregates)
 
@@ -443,7 +484,13 @@ def _kind_q(names: Iterable[str]) -> Q:
 
 def reminder_rows(scope: Scope) -> dict[str, Any]:
     """Reminders sent to the chosen people, and how many were followed by the asked action
-    within seven days. Reminders younger than seven days are not counted yet."""
+    within seven days. Reminders younger than seven days are not counted yet.
+
+    One row per reminder, from one statement: a UNION ALL of one SELECT per kind of reminder,
+    each checking only its own answer. (One SELECT with a CASE over every check looks so costly
+    to PostgreSQL's planner that it JIT-compiles the query, which takes longer than running it.)
+    The few rows are counted here.
+    """
     person = OuterRef("recipient__participant__id")
     since, until = OuterRef("created_at"), OuterRef("created_at") + REMINDER_WINDOW
 
@@ -454,31 +501,45 @@ def reminder_rows(scope: Scope) -> dict[str, Any]:
             )
         )
 
-    answered = {
+    answered: dict[str, Any] = {
         "rating": Exists(SessionRating.objects.filter(rater=person, created_at__gte=since, created_at__lt=until)),
         "check_in": Exists(CheckIn.objects.filter(participant=person, submitted_at__gte=since, submitted_at__lt=until)),
         "session": sessions_as("mentor") | sessions_as("mentee"),
     }
-    # Only the check that belongs to the reminder's kind runs for each row.
-    is_answered = Case(
-        *[When(_kind_q(REMINDER_ACTIONS[action]), then=check) for action, check in answered.items()],
-        default=Value(False),
-        output_field=BooleanField(),
-    )
     base = scope.in_base("recipient__participant") & Q(created_at__lt=timezone.now() - REMINDER_WINDOW)
-    base &= _kind_q(name for names in REMINDER_ACTIONS.values() for name in names)
     chosen = scope.narrowed("recipient__participant") & scope.at_times("created_at")
-    aggregates: dict[str, Any] = {}
-    for action, names in REMINDER_ACTIONS.items():
-        kind = _kind_q(names)
-        aggregates[f"{action}_sent"] = Count("id", filter=chosen & kind)
-        aggregates[f"{action}_answered"] = Count("id", filter=chosen & kind & Q(answered=True))
-        aggregates[f"{action}_people"] = Count("recipient", distinct=True, filter=chosen & kind)
-    aggregates["people"] = Count("recipient", distinct=True, filter=chosen)
-    if scope.complements and chosen:
-        aggregates["complement"] = Count("recipient", distinct=True, filter=~chosen)
-    qs = Notification.objects.filter(_where(scope, base, chosen)).annotate(answered=is_answered)
-    return qs.aggregate(**aggregates)
+    in_filter = scope.complements and bool(chosen)
+    parts = []
+    for index, (action, names) in enumerate(REMINDER_ACTIONS.items()):
+        qs = Notification.objects.filter(_where(scope, base, chosen) & _kind_q(names)).annotate(
+            action=Value(index, output_field=IntegerField()),
+            answered=ExpressionWrapper(answered[action], output_field=BooleanField()),
+            in_filter=ExpressionWrapper(chosen if in_filter else Q(pk__gt=0), output_field=BooleanField()),
+        )
+        parts.append(qs.values_list("action", "recipient_id", "answered", "in_filter").order_by())
+    actions = list(REMINDER_ACTIONS)
+    sent: Counter[str] = Counter()
+    done: Counter[str] = Counter()
+    people: dict[str, set[int]] = defaultdict(set)
+    everyone: set[int] = set()
+    outside: set[int] = set()
+    for index, recipient, is_answered, is_chosen in parts[0].union(*parts[1:], all=True).order_by():
+        if not is_chosen:
+            outside.add(recipient)
+            continue
+        action = actions[index]
+        sent[action] += 1
+        done[action] += bool(is_answered)
+        people[action].add(recipient)
+        everyone.add(recipient)
+    out: dict[str, Any] = {"people": len(everyone)}
+    for action in actions:
+        out[f"{action}_sent"] = sent[action]
+        out[f"{action}_answered"] = done[action]
+        out[f"{action}_people"] = len(people[action])
+    if in_filter:
+        out["complement"] = len(outside)
+    return out
 
 
 # Skill growth ---------------------------------------------------------------------------------
@@ -525,36 +586,61 @@ GOAL_FIELDS = ["learner", "skill_id", "skill__name", "skill__category", "mentors
 
 
 def goal_rows(scope: Scope) -> list[dict[str, Any]]:
-    """One row per measured goal (learner, skill, kind, growth, target reached), from one query.
+    """Measured goals, summed per (approach, skill): goals, growth, improved, target reached, and
+    the sets of learners inside and outside the filters, from one query.
 
-    Grouping happens in Python (`growth_rows`): in SQL each use of the start and latest levels
-    would run their subqueries again, and the distinct learners per group must be exact.
+    The query returns one row per goal; they are summed here in one pass over plain tuples, into
+    a few hundred cells that `growth_rows` merges for any coarser grouping (learner sets stay
+    exact under union). In SQL each use of the start and latest levels would run their
+    subqueries again, and distinct learners per group must be exact.
     """
     qs, chosen = _growth_queryset(scope)
     annotations: dict[str, Any] = {}
     if scope.complements and chosen:
         annotations["in_filter"] = ExpressionWrapper(chosen, output_field=BooleanField())
-    rows = []
+    cells: dict[tuple[Any, int], dict[str, Any]] = {}
     # Each level is selected once and compared here: a WHERE or a second expression on them
     # would run their lookups again for every goal.
-    values = qs.annotate(**annotations).values(
+    values = qs.annotate(**annotations).values_list(
         *GOAL_FIELDS, "start_level", "latest_level", "target_level", *annotations
     )
-    for row in values.order_by():
-        if row["start_level"] is None or row["latest_level"] is None:
+    for learner, skill, name, category, kind, start, latest, target, *flags in values.order_by():
+        if start is None or latest is None:
             continue  # not re-assessed since the mentorship began: nothing to measure yet
-        row["growth"] = row["latest_level"] - row["start_level"]
-        row["reached"] = row["target_level"] is not None and row["latest_level"] >= row["target_level"]
-        rows.append(row)
-    return rows
+        cell = cells.get((kind, skill))
+        if cell is None:
+            cell = cells[(kind, skill)] = {
+                "skill_id": skill,
+                "skill__name": name,
+                "skill__category": category,
+                "mentorship__program__kind": kind,
+                "goals": 0,
+                "growth_sum": 0,
+                "improved": 0,
+                "reached": 0,
+                "learners": set(),
+                "outside": set(),
+            }
+        if flags and not flags[0]:
+            cell["outside"].add(learner)
+            continue
+        growth = latest - start
+        cell["goals"] += 1
+        cell["growth_sum"] += growth
+        cell["improved"] += growth > 0
+        cell["reached"] += target is not None and latest >= target
+        cell["learners"].add(learner)
+    return list(cells.values())
 
 
-def growth_rows(rows: list[dict[str, Any]], group_by: Iterable[str]) -> list[dict[str, Any]]:
-    """Skill growth (latest level minus start level) on measured goal skills, grouped."""
+def growth_rows(cells: list[dict[str, Any]], group_by: Iterable[str]) -> list[dict[str, Any]]:
+    """Skill growth (latest level minus start level) on measured goal skills, grouped.
+
+    `cells` come from `goal_rows` (per approach and skill); `group_by` names some of their keys."""
     fields = list(group_by)
     groups: dict[tuple[Any, ...], dict[str, Any]] = {}
-    for row in rows:
-        key = tuple(row[name] for name in fields)
+    for cell in cells:
+        key = tuple(cell[name] for name in fields)
         group = groups.get(key)
         if group is None:
             group = groups[key] = {
@@ -566,14 +652,10 @@ def growth_rows(rows: list[dict[str, Any]], group_by: Iterable[str]) -> list[dic
                 "learners": set(),
                 "outside": set(),
             }
-        if not row.get("in_filter", True):
-            group["outside"].add(row["learner"])
-            continue
-        group["goals"] += 1
-        group["growth_sum"] += row["growth"]
-        group["improved"] += row["growth"] > 0
-        group["reached"] += bool(row["reached"])
-        group["learners"].add(row["learner"])
+        for name in ("goals", "growth_sum", "improved", "reached"):
+            group[name] += cell[name]
+        group["learners"] |= cell["learners"]
+        group["outside"] |= cell["outside"]
     out = []
     for group in groups.values():
         group["people"] = len(group.pop("learners"))
@@ -589,7 +671,7 @@ def own_goals(participant_id: int) -> list[dict[str, Any]]:
     """The goals this person learns in, measured or not yet, with start and latest levels."""
     qs = _annotated_goals(Scope()).filter(learner=participant_id)
     return list(
-        qs.values(
+        qs.values(  # type: ignore[misc]  # start_level and latest_level are annotations of _annotated_goals
             "id",
             "title",
             "status",

@@ -392,7 +392,7 @@ def _pairs(scope: Scope, stats: queries.PairStats, months: list[dict[str, Any]],
 
 def _ratings(stats: queries.PairStats, ratings: dict[str, Any], p: _Privacy) -> tuple[list, dict]:
     count = ratings["ratings"] or 0
-    people = ratings["people"] or 0
+    people = ratings.get("people") or 0
     complement = ratings.get("complement", 0) or 0
     figure_hidden = p.protect and not privacy.visible(people, complement=complement)
     table = Table("rating_distribution", "Session ratings by score", ["Score", "Ratings", "Share"])
@@ -566,47 +566,90 @@ def _growth(
 # Pages ---------------------------------------------------------------------------------------------
 
 
-def engagement(scope: Scope, tree: UnitTree, *, at_risk_list: bool = False, reminders: bool = True) -> Dashboard:
-    """The HR, program and team dashboards: the same figures, protected for managers."""
+# Which parts of the engagement dashboard each table needs, so a CSV export builds only its own.
+ENROLLMENT_TABLES = {"enrollment_by_role", "enrollment_by_unit", "enrollment_by_level"}
+PAIR_TABLES = {"pairs_by_state", "end_reasons", "sessions_by_month"}
+GROWTH_TABLES = {"growth_by_category", "growth_by_skill"}
+
+
+def engagement(
+    scope: Scope,
+    tree: UnitTree,
+    *,
+    at_risk_list: bool = False,
+    reminders: bool = True,
+    only: str | None = None,
+) -> Dashboard:
+    """The HR, program and team dashboards: the same figures, protected for managers.
+
+    `only`: the name of one table (a CSV export): just the queries that table needs run, and the
+    dashboard holds that table alone (no headline). Its figures and privacy are the page's.
+    """
     p = _Privacy(scope)
     headline: list[tuple[str, Figure, str]] = []
     tables: dict[str, Table] = {}
 
-    rows = queries.pair_rows(scope, names=at_risk_list)
-    enrollments = queries.enrollment_rows(scope, queries.first_pairs(rows, scope))
-    part_headline, part_tables = _enrollment(scope, tree, enrollments, p)
-    headline += part_headline
-    tables |= part_tables
+    def wanted(names: set[str]) -> bool:
+        return only is None or only in names
 
-    stats = queries.pair_stats(scope, rows).get("", queries.PairStats())
-    months = queries.session_months(scope, [row["id"] for row in rows])
-    part_headline, part_tables = _pairs(scope, stats, months, p)
-    headline += part_headline
-    tables |= part_tables
+    needs_pairs = wanted(ENROLLMENT_TABLES | PAIR_TABLES | {"rating_distribution", "at_risk"})
+    rows = queries.pair_rows(scope, names=at_risk_list and wanted({"at_risk"})) if needs_pairs else []
+    if wanted(ENROLLMENT_TABLES):
+        enrollments = queries.enrollment_rows(scope, queries.first_pairs(rows, scope))
+        part_headline, part_tables = _enrollment(scope, tree, enrollments, p)
+        headline += part_headline
+        tables |= part_tables
 
-    part_headline, part_tables = _ratings(stats, queries.rating_rows(scope)[0], p)
-    headline += part_headline
-    tables |= part_tables
+    stats = queries.PairStats()
+    if wanted(PAIR_TABLES | {"rating_distribution"}):
+        stats = queries.pair_stats(scope, rows).get("", stats)
+    if wanted(PAIR_TABLES):
+        months = queries.session_months(scope, [row["id"] for row in rows])
+        part_headline, part_tables = _pairs(scope, stats, months, p)
+        headline += part_headline
+        tables |= part_tables
+
+    if wanted({"rating_distribution"}):
+        part_headline, part_tables = _ratings(stats, queries.rating_rows(scope, people=scope.protect)[0], p)
+        headline += part_headline
+        tables |= part_tables
     # Reminders belong to people, not programs, so they are measured across programs only.
-    if reminders and scope.program is None and not scope.kind:
+    if reminders and scope.program is None and not scope.kind and wanted({"reminders"}):
         part_headline, part_tables = _reminders(queries.reminder_rows(scope), p)
         headline += part_headline
         tables |= part_tables
-    headline += _check_ins(queries.check_in_rows(scope)[0], p)
+    if only is None:
+        headline += _check_ins(queries.check_in_rows(scope)[0], p)
 
-    goals = queries.goal_rows(scope)
-    part_headline, part_tables = _growth(
-        queries.growth_rows(goals, ["skill_id", "skill__name", "skill__category"]),
-        queries.growth_rows(goals, ["skill__category"]),
-        queries.growth_rows(goals, []),
-        p,
-    )
-    headline += part_headline
-    tables |= part_tables
+    if wanted(GROWTH_TABLES):
+        cells = queries.goal_rows(scope)
+        part_headline, part_tables = _growth(
+            queries.growth_rows(cells, ["skill_id", "skill__name", "skill__category"]),
+            queries.growth_rows(cells, ["skill__category"]),
+            queries.growth_rows(cells, []),
+            p,
+        )
+        headline += part_headline
+        tables |= part_tables
 
+    if only is not None:
+        headline = []
+        tables = {name: table for name, table in tables.items() if name == only}
     dashboard = Dashboard(headline, tables)
-    if at_risk_list:
-        flagged = [row for row in rows if row["status"] == "active" and row["at_risk_since"] is not None]
+    if at_risk_list and wanted({"at_risk"}):
+        flagged = sorted(
+            (row for row in rows if row["status"] == "active" and row["at_risk_since"] is not None),
+            key=lambda row: (row["at_risk_since"], row["id"]),
+        )
+        names = queries.people_names({row[f"{side}_id"] for row in flagged for side in ("mentor", "mentee")})
+        for row in flagged:
+            for side in ("mentor", "mentee"):
+                first, last, email = names.get(row[f"{side}_id"], ("", "", ""))
+                row |= {
+                    f"{side}__user__first_name": first,
+                    f"{side}__user__last_name": last,
+                    f"{side}__user__email": email,
+                }
         dashboard.at_risk_total = len(flagged)
         dashboard.at_risk = flagged
         table = Table("at_risk", "Pairs at risk", ["Program", "Mentor", "Mentee", "At risk since", "Reason"])
@@ -632,15 +675,23 @@ def _name(row: dict[str, Any], who: str) -> str:
 # Comparison of approaches ---------------------------------------------------------------------------
 
 
-def comparison(scope: Scope) -> Dashboard:
-    """Traditional, reverse, reciprocal and peer side by side, with the size of each group."""
-    rows = queries.pair_rows(scope)
-    stats = queries.pair_stats(scope, rows, by="program__kind")
-    ratings = {
-        r["session__mentorship__program__kind"]: r
-        for r in queries.rating_rows(scope, ["session__mentorship__program__kind"], people=False)
-    }
-    check_ins = {r["mentorship__program__kind"]: r for r in queries.check_in_rows(scope, ["mentorship__program__kind"])}
+def comparison(scope: Scope, *, only: str | None = None) -> Dashboard:
+    """Traditional, reverse, reciprocal and peer side by side, with the size of each group.
+
+    `only`: one table's name (a CSV export); the growth tables need none of the pair, rating and
+    check-in queries."""
+    stats: dict[str, queries.PairStats] = {}
+    ratings: dict[Any, dict[str, Any]] = {}
+    check_ins: dict[Any, dict[str, Any]] = {}
+    if only in (None, "approaches"):
+        stats = queries.pair_stats(scope, queries.pair_rows(scope), by="program__kind")
+        ratings = {
+            r["session__mentorship__program__kind"]: r
+            for r in queries.rating_rows(scope, ["session__mentorship__program__kind"], people=False)
+        }
+        check_ins = {
+            r["mentorship__program__kind"]: r for r in queries.check_in_rows(scope, ["mentorship__program__kind"])
+        }
     goals = queries.goal_rows(scope)
     growth_kind = {r["mentorship__program__kind"]: r for r in queries.growth_rows(goals, ["mentorship__program__kind"])}
     growth_category = queries.growth_rows(goals, ["mentorship__program__kind", "skill__category"])

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from mentorship.accounts.models import User
@@ -70,6 +70,7 @@ class Command(BaseCommand):
         counts = build_scale(
             people=options["people"], pairs=options["pairs"], sessions_per_pair=options["sessions_per_pair"]
         )
+        _refresh_statistics()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Scale data ready in {time.perf_counter() - started:.1f} s: "
@@ -77,6 +78,16 @@ class Command(BaseCommand):
             )
         )
         self.stdout.write(f"HR admin: {HR_EMAIL}; a manager: head1@{DOMAIN} (no password: benchmarks log in directly).")
+
+
+def _refresh_statistics() -> None:
+    """Give PostgreSQL's planner the new row counts, and its visibility map the new pages, as
+    autovacuum would soon after a bulk load: benchmarks should not time plans made for empty
+    tables (or autovacuum being off, as on some development databases)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            # VACUUM cannot run inside a transaction (a test calling this command, say).
+            cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE")
 
 
 def delete_scale() -> None:
