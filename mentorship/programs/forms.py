@@ -25,6 +25,19 @@ def _range_messages(low: int, high: int, what: str) -> dict[str, str]:
     return {"min_value": message, "max_value": message, "invalid": f"{what} must be a whole number."}
 
 
+def _bounded(low: int, high: int, what: str, *, label: str, help_text: str = "", **extra: Any) -> forms.IntegerField:
+    """An optional whole number within [low, high]; left empty, the default applies."""
+    return forms.IntegerField(
+        required=False,
+        min_value=low,
+        max_value=high,
+        error_messages=_range_messages(low, high, what),
+        label=label,
+        help_text=help_text,
+        **extra,
+    )
+
+
 def _defaults_hint(values: dict[str, Any]) -> str:
     parts = [f"{ProgramKind(kind).label.split()[0].lower()} {value}" for kind, value in values.items()]
     return "Leave empty for the kind's default: " + ", ".join(parts) + "."
@@ -96,36 +109,32 @@ class ProgramForm(forms.Form):
     ends_on = forms.DateField(
         widget=DATE, required=False, label="Ends on", help_text="Leave empty for the kind's usual length."
     )
-    cadence_days = forms.IntegerField(
-        required=False,
+    cadence_days = _bounded(
+        7,
+        90,
+        "The cadence",
         label="Meeting cadence (days)",
-        min_value=7,
-        max_value=90,
-        error_messages=_range_messages(7, 90, "The cadence"),
         help_text=_defaults_hint({kind: shape[1] for kind, shape in defaults.DEFAULT_SHAPE.items()}),
     )
-    default_capacity = forms.IntegerField(
-        required=False,
+    default_capacity = _bounded(
+        1,
+        10,
+        "The capacity",
         label="Default mentor capacity",
-        min_value=1,
-        max_value=10,
-        error_messages=_range_messages(1, 10, "The capacity"),
         help_text=_defaults_hint({kind: shape[2] for kind, shape in defaults.DEFAULT_SHAPE.items()}),
     )
-    min_level_gap = forms.IntegerField(
-        required=False,
-        min_value=0,
-        max_value=6,
-        error_messages=_range_messages(0, 6, "The minimum level gap"),
+    min_level_gap = _bounded(
+        0,
+        6,
+        "The minimum level gap",
         label="Minimum level gap",
         help_text="Traditional: mentor at least this many levels above. Reverse: mentor at least this many below. "
         + _defaults_hint(_per_kind("min_level_gap")),
     )
-    max_level_gap = forms.IntegerField(
-        required=False,
-        min_value=0,
-        max_value=6,
-        error_messages=_range_messages(0, 6, "The maximum level gap"),
+    max_level_gap = _bounded(
+        0,
+        6,
+        "The maximum level gap",
         label="Maximum level gap",
         help_text=_defaults_hint(_per_kind("max_level_gap")),
     )
@@ -135,38 +144,34 @@ class ProgramForm(forms.Form):
     shared_language = forms.ChoiceField(
         choices=[DEFAULT_CHOICE, *YES_NO], required=False, label="Require a shared language"
     )
-    min_overlap_hours = forms.IntegerField(
-        required=False,
-        min_value=0,
-        max_value=12,
-        error_messages=_range_messages(0, 12, "The working-hour overlap"),
+    min_overlap_hours = _bounded(
+        0,
+        12,
+        "The working-hour overlap",
         label="Minimum working-hour overlap (hours)",
         help_text="Leave empty for the default: 2.",
     )
     avoid_previous_pairs = forms.ChoiceField(
         choices=[DEFAULT_CHOICE, *YES_NO], required=False, label="Avoid pairing people who were paired before"
     )
-    rating_delay_hours = forms.IntegerField(
-        required=False,
-        min_value=1,
-        max_value=168,
-        error_messages=_range_messages(1, 168, "The rating reminder delay"),
+    rating_delay_hours = _bounded(
+        1,
+        168,
+        "The rating reminder delay",
         label="Ask for a session rating after (hours)",
         help_text="Leave empty for the default: 24.",
     )
-    cadence_grace_days = forms.IntegerField(
-        required=False,
-        min_value=0,
-        max_value=30,
-        error_messages=_range_messages(0, 30, "The cadence grace"),
+    cadence_grace_days = _bounded(
+        0,
+        30,
+        "The cadence grace",
         label="Grace before a pair counts as behind (days)",
         help_text="Leave empty for the default: 3.",
     )
-    escalate_after_missed_cycles = forms.IntegerField(
-        required=False,
-        min_value=1,
-        max_value=6,
-        error_messages=_range_messages(1, 6, "Escalation"),
+    escalate_after_missed_cycles = _bounded(
+        1,
+        6,
+        "Escalation",
         label="Tell the program owners after this many missed cycles",
         help_text="Leave empty for the default: 2.",
     )
@@ -225,12 +230,11 @@ class ProgramForm(forms.Form):
             kwargs.setdefault("initial", {"guide": defaults.DEFAULT_GUIDE})
         super().__init__(*args, **kwargs)
         for name, label in defaults.WEIGHT_NAMES.items():
-            self.fields[f"weight_{name}"] = forms.IntegerField(
-                required=False,
-                min_value=0,
-                max_value=100,
+            self.fields[f"weight_{name}"] = _bounded(
+                0,
+                100,
+                "Each weight",
                 label=label,
-                error_messages=_range_messages(0, 100, "Each weight"),
                 help_text=f"Leave empty for the default: {defaults.DEFAULT_WEIGHTS[name]}.",
             )
         self.fields["owners"].queryset = hr_admin_users()  # type: ignore[attr-defined]
@@ -379,14 +383,13 @@ class SkillChoicesField(forms.ModelMultipleChoiceField):  # type: ignore[type-ar
 
 class EnrollmentForm(forms.Form):
     role = forms.ChoiceField(widget=forms.RadioSelect, label="I join as")
-    capacity = forms.IntegerField(
-        min_value=1,
-        max_value=10,
-        required=False,
-        initial=1,
+    capacity = _bounded(
+        1,
+        10,
+        "Your capacity",
         label="How many people can you mentor?",
-        error_messages=_range_messages(1, 10, "Your capacity"),
         help_text="Only for mentors. One or two is typical.",
+        initial=1,
     )
     motivation = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
