@@ -86,6 +86,12 @@ def _level_check(field: str, low: int, high: int) -> models.CheckConstraint:
     )
 
 
+def _answer() -> "models.PositiveSmallIntegerField[int | None, int | None]":
+    """One work-style answer, 1 to 5; empty until the person answers."""
+    validators = [MinValueValidator(1), MaxValueValidator(5)]
+    return models.PositiveSmallIntegerField(null=True, blank=True, validators=validators)
+
+
 class Participant(models.Model):
     """The profile of one person in the organisation. Names and email live on the user."""
 
@@ -106,21 +112,11 @@ class Participant(models.Model):
         help_text="Hours a month you can give to mentoring.",
     )
     bio = models.TextField(max_length=1000, blank=True)
-    ws_structure = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
-    )
-    ws_pace = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
-    )
-    ws_feedback = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
-    )
-    ws_contact = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
-    )
-    ws_focus = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
-    )
+    ws_structure = _answer()
+    ws_pace = _answer()
+    ws_feedback = _answer()
+    ws_contact = _answer()
+    ws_focus = _answer()
     hire_date = models.DateField(null=True, blank=True)
     onboarded_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
