@@ -19,7 +19,7 @@ from mentorship.accounts.models import User
 from mentorship.participants import services as participant_services
 from mentorship.participants.models import WORK_STYLE_QUESTIONS, OrgUnit, Participant
 from mentorship.programs import services as program_services
-from mentorship.programs.models import Enrollment, EnrollmentRole, Program, ProgramKind, ProgramStatus
+from mentorship.programs.models import EnrollmentRole, Program, ProgramKind, ProgramStatus
 from skills import services as skill_services
 from skills.models import Assessment, AssessmentSource, Skill, SkillCategory, SkillEntry
 
@@ -534,7 +534,3 @@ def seed_programs() -> list[Program]:
         program = Program.objects.filter(name=spec.name).first()
         programs.append(program or demo_program_create(spec, hr=hr, rng=rng))
     return programs
-
-
-def enrollment_counts() -> dict[str, int]:
-    return {p.name: Enrollment.objects.filter(program=p, withdrawn_at=None).count() for p in Program.objects.all()}
