@@ -108,6 +108,9 @@ if DATABASE_URL:
         # 35 ms on a dashboard query, measured): web requests are better off without it.
         DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 else:
+    # SQLite creates the file but not its folder, and on a fresh clone any command may be the
+    # first to connect (`manage.py check` does, for its JSONField check).
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",

@@ -117,10 +117,10 @@ def test_it_strips_strings(monkeypatch):
 _SETTINGS_VARIABLES = ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE")
 
 
-def _import_settings(**env: str) -> subprocess.CompletedProcess[str]:
+def _import_settings(code: str = "import mentorship.settings", **env: str) -> subprocess.CompletedProcess[str]:
     clean = {name: value for name, value in os.environ.items() if name not in _SETTINGS_VARIABLES}
     return subprocess.run(
-        [sys.executable, "-c", "import mentorship.settings"],
+        [sys.executable, "-c", code],
         env={**clean, **env},
         cwd=BASE_DIR,
         capture_output=True,
@@ -133,6 +133,18 @@ def _import_settings(**env: str) -> subprocess.CompletedProcess[str]:
 def test_settings_import_in_development_with_nothing_set():
     result = _import_settings()
     assert result.returncode == 0, result.stderr
+
+
+def test_the_embedded_database_opens_on_a_fresh_clone_without_a_var_folder(tmp_path):
+    # `manage.py check` connects for its JSONField check, in an order that varies between runs:
+    # on a fresh clone that was sometimes before anything had made `var/`.
+    var_dir = tmp_path / "not-yet-there"
+    connect = "import django; django.setup(); from django.db import connection; connection.ensure_connection()"
+    result = _import_settings(
+        connect, DJANGO_SETTINGS_MODULE="mentorship.settings", VAR_DIR=str(var_dir), DATABASE_URL="", REDIS_URL=""
+    )
+    assert result.returncode == 0, result.stderr
+    assert (var_dir / "db.sqlite3").is_file()
 
 
 def test_settings_refuse_production_without_a_secret_key():
