@@ -14,16 +14,18 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
     Count,
     DateTimeField,
+    DurationField,
     Exists,
     ExpressionWrapper,
     F,
@@ -81,71 +83,65 @@ def _run(qs: QuerySet[Any], group_by: Iterable[str], aggregates: dict[str, Any])
 # Enrollment and matching ---------------------------------------------------------------------
 
 
-def first_pairs(rows: list[dict[str, Any]], scope: Scope) -> dict[tuple[int, int, str], Any]:
-    """(program, person, side) -> when their first mentorship there started, from the pair rows
-    (so matching needs no query of its own). Pairs starting after the chosen dates do not count."""
-    found: dict[tuple[int, int, str], Any] = {}
-    for row in rows:
-        if scope.end_at and row["started_at"] >= scope.end_at:
-            continue
-        for side in ("mentee", "mentor"):
-            key = (row["program_id"], row[f"{side}_id"], side)
-            if key not in found or row["started_at"] < found[key]:
-                found[key] = row["started_at"]
-    return found
-
-
-def enrollment_rows(scope: Scope, pairs: dict[tuple[int, int, str], Any]) -> list[dict[str, Any]]:
+def enrollment_rows(scope: Scope) -> list[dict[str, Any]]:
     """Enrollments grouped by role, org unit and career level, with match figures.
 
     A learner (mentee or both) counts as matched once a mentorship in that program started with
-    them in it (as the mentor too, for people who both teach and learn); time to match runs from
-    the enrollment to that start. `pairs` comes from `first_pairs`.
+    them in it (as the mentor too, for people who both teach and learn), before the end of the
+    chosen dates; time to match runs from the enrollment to that start.
     """
     base = Q(withdrawn_at=None) & scope.in_base("participant")
     chosen = scope.narrowed("participant") & scope.in_programs("program") & scope.at_times("created_at")
-    annotations: dict[str, Any] = {}
+    annotations: dict[str, Any] = {"waited": _waited_for_first_pair(scope)}
+    inside = None
     if scope.complements and chosen:
         annotations["in_filter"] = ExpressionWrapper(chosen, output_field=BooleanField())
-    # When a learner enrolled (time to match); none for mentors, whose rows then skip reading a
-    # time zone aware datetime, a large share of this query's cost in Python.
-    learner_since = Case(When(role__in=LEARNER_ROLES, then=F("created_at")), output_field=DateTimeField())
-    qs = Enrollment.objects.filter(_where(scope, base, chosen)).annotate(learner_since=learner_since, **annotations)
-    # One row per enrollment, summed up here: matching is looked up in the pair rows.
+        inside = "in_filter"
     fields = ["role", "participant__org_unit_id", "participant__career_level"]
-    groups: dict[tuple[Any, ...], dict[str, Any]] = {}
-    values = qs.values_list(*fields, "program_id", "participant_id", "learner_since", *annotations).order_by()
-    both = EnrollmentRole.BOTH.value
-    for role, unit, level, program, person, created, *flags in values:
-        group = groups.get((role, unit, level))
-        if group is None:
-            group = groups[(role, unit, level)] = {
-                **dict(zip(fields, (role, unit, level), strict=True)),
-                "enrollments": 0,
-                "learners": 0,
-                "matched": 0,
-                "wait": None,
-                "people": set(),
-                "complement": set(),
-            }
-        if flags and not flags[0]:
-            group["complement"].add(person)
-            continue
-        group["enrollments"] += 1
-        group["people"].add(person)
-        if created is not None:  # a learner: see `learner_since`
-            group["learners"] += 1
-            first = pairs.get((program, person, "mentee"))
-            if role == both:
-                as_mentor = pairs.get((program, person, "mentor"))
-                first = min(filter(None, (first, as_mentor)), default=None)
-            if first is not None:
-                group["matched"] += 1
-                wait = first - created
-                group["wait"] = wait if group["wait"] is None else group["wait"] + wait
-    for group in groups.values():
-        group["people"], group["complement"] = len(group["people"]), len(group["complement"])
-    return list(groups.values())
+    rows = Enrollment.objects.filter(_where(scope, base, chosen)).annotate(**annotations)
+    learner = f"role IN ('{EnrollmentRole.MENTEE}', '{EnrollmentRole.BOTH}')"
+    if inside:
+        learner = f"{inside} AND {learner}"
+    (groups,) = grouping_sets(
+        rows.values(*fields, "participant", *annotations).order_by(),
+        [fields],
+        {
+            "enrollments": f"COUNT({_when(inside, '1')})",
+            "people": f"COUNT(DISTINCT {_when(inside, 'participant')})",
+            "learners": f"COUNT({_when(learner, '1')})",
+            "matched": "COUNT(waited)",
+            "wait": "SUM(waited)",
+            "complement": f"COUNT(DISTINCT CASE WHEN NOT {inside} THEN participant END)" if inside else "0",
+        },
+    )
+    for group in groups:
+        group["wait"] = _duration(group["wait"])
+    return groups
+
+
+def _waited_for_first_pair(scope: Scope) -> ExpressionWrapper[Any]:
+    """From a learner's enrollment to the start of their first mentorship in the program
+    (None for mentors, whose rows then skip the lookup, and for learners not matched yet)."""
+    pairs = Mentorship.objects.filter(program=OuterRef("program"))
+    if scope.end:
+        pairs = pairs.filter(started_at__lt=scope.end_at)
+
+    def first(people: Q) -> Subquery:
+        return Subquery(pairs.filter(people).order_by("started_at").values("started_at")[:1])
+
+    as_mentee = Q(mentee=OuterRef("participant"))
+    started = Case(
+        When(role=EnrollmentRole.MENTEE, then=first(as_mentee)),
+        When(role=EnrollmentRole.BOTH, then=first(as_mentee | Q(mentor=OuterRef("participant")))),
+        output_field=DateTimeField(),
+    )
+    return ExpressionWrapper(started - F("created_at"), output_field=DurationField())
+
+
+def _duration(value: Any) -> timedelta | None:
+    """A sum of durations as the database returns it: an interval, or microseconds where the
+    database has no duration type (SQLite)."""
+    return timedelta(microseconds=value) if isinstance(value, int | float) else value
 
 
 # Pairs ------------------------------------------------------------------------------------------
@@ -239,7 +235,6 @@ def pair_rows(scope: Scope, *, names: bool = False) -> list[dict[str, Any]]:
         "program__cadence_days",
         "cadence_days",
         "status",
-        "started_at",
         "end_reason",
         "at_risk_since",
         "mentor_id",
@@ -486,10 +481,10 @@ def reminder_rows(scope: Scope) -> dict[str, Any]:
     """Reminders sent to the chosen people, and how many were followed by the asked action
     within seven days. Reminders younger than seven days are not counted yet.
 
-    One row per reminder, from one statement: a UNION ALL of one SELECT per kind of reminder,
-    each checking only its own answer. (One SELECT with a CASE over every check looks so costly
-    to PostgreSQL's planner that it JIT-compiles the query, which takes longer than running it.)
-    The few rows are counted here.
+    The reminders are a UNION ALL of one SELECT per kind of reminder, each checking only its own
+    answer (one SELECT with a CASE over every check looks so costly to PostgreSQL's planner that
+    it JIT-compiles the query, which takes longer than running it), counted per action and in
+    all by `grouping_sets`.
     """
     person = OuterRef("recipient__participant__id")
     since, until = OuterRef("created_at"), OuterRef("created_at") + REMINDER_WINDOW
@@ -508,37 +503,33 @@ def reminder_rows(scope: Scope) -> dict[str, Any]:
     }
     base = scope.in_base("recipient__participant") & Q(created_at__lt=timezone.now() - REMINDER_WINDOW)
     chosen = scope.narrowed("recipient__participant") & scope.at_times("created_at")
-    in_filter = scope.complements and bool(chosen)
+    inside = "in_filter" if scope.complements and chosen else None
     parts = []
-    for index, (action, names) in enumerate(REMINDER_ACTIONS.items()):
-        qs = Notification.objects.filter(_where(scope, base, chosen) & _kind_q(names)).annotate(
+    actions = list(REMINDER_ACTIONS)
+    for index, action in enumerate(actions):
+        qs = Notification.objects.filter(_where(scope, base, chosen) & _kind_q(REMINDER_ACTIONS[action])).annotate(
             action=Value(index, output_field=IntegerField()),
             answered=ExpressionWrapper(answered[action], output_field=BooleanField()),
-            in_filter=ExpressionWrapper(chosen if in_filter else Q(pk__gt=0), output_field=BooleanField()),
+            in_filter=ExpressionWrapper(chosen if inside else Q(pk__gt=0), output_field=BooleanField()),
         )
-        parts.append(qs.values_list("action", "recipient_id", "answered", "in_filter").order_by())
-    actions = list(REMINDER_ACTIONS)
-    sent: Counter[str] = Counter()
-    done: Counter[str] = Counter()
-    people: dict[str, set[int]] = defaultdict(set)
-    everyone: set[int] = set()
-    outside: set[int] = set()
-    for index, recipient, is_answered, is_chosen in parts[0].union(*parts[1:], all=True).order_by():
-        if not is_chosen:
-            outside.add(recipient)
-            continue
-        action = actions[index]
-        sent[action] += 1
-        done[action] += bool(is_answered)
-        people[action].add(recipient)
-        everyone.add(recipient)
-    out: dict[str, Any] = {"people": len(everyone)}
-    for action in actions:
-        out[f"{action}_sent"] = sent[action]
-        out[f"{action}_answered"] = done[action]
-        out[f"{action}_people"] = len(people[action])
-    if in_filter:
-        out["complement"] = len(outside)
+        parts.append(qs.values("action", "recipient_id", "answered", "in_filter").order_by())
+    by_action, (overall,) = grouping_sets(
+        parts[0].union(*parts[1:], all=True).order_by(),
+        [["action"], []],
+        {
+            "sent": f"COUNT({_when(inside, '1')})",
+            "answered": f"SUM({_when(inside, 'CASE WHEN answered THEN 1 ELSE 0 END', '0')})",
+            "people": f"COUNT(DISTINCT {_when(inside, 'recipient_id')})",
+            "complement": f"COUNT(DISTINCT CASE WHEN NOT {inside} THEN recipient_id END)" if inside else "0",
+        },
+    )
+    out: dict[str, Any] = {"people": overall["people"], "complement": overall["complement"]}
+    counted = {row["action"]: row for row in by_action}
+    for index, action in enumerate(actions):
+        row = counted.get(index, {})
+        out[f"{action}_sent"] = row.get("sent", 0)
+        out[f"{action}_answered"] = row.get("answered") or 0
+        out[f"{action}_people"] = row.get("people", 0)
     return out
 
 
@@ -582,86 +573,81 @@ def _annotated_goals(scope: Scope) -> QuerySet[Goal]:
     )
 
 
+def grouping_sets(
+    rows: QuerySet[Any], sets: Sequence[Sequence[str]], aggregates: dict[str, str], *, where: str = ""
+) -> list[list[dict[str, Any]]]:
+    """Group the rows of a `values()` query by each of `sets` in one statement: SQL's GROUPING
+    SETS, which SQLite lacks.
+
+    The rows become a materialised common table expression, computed once however many sets read
+    it (inlined, each use of a lookup in the rows would run it again), and each set is one SELECT
+    of a UNION ALL. `aggregates` and
+    `where` are SQL over the rows' column names. Only the few grouped rows reach Python: on a
+    large organisation, sending every row here cost more than the query itself.
+    """
+    inner, params = rows.query.sql_with_params()
+    quote = connection.ops.quote_name
+    columns = list(dict.fromkeys(name for fields in sets for name in fields))
+    parts = []
+    for index, fields in enumerate(sets):
+        selected = [f"{index} AS grouping_set"]
+        # A column this set does not group by is still selected, as MIN(): a bare NULL would have
+        # no type, and PostgreSQL cannot always line it up with the other SELECTs'. Not read.
+        selected += [quote(name) if name in fields else f"MIN({quote(name)}) AS {quote(name)}" for name in columns]
+        selected += [f"{sql} AS {quote(name)}" for name, sql in aggregates.items()]
+        # Every name and snippet here comes from this module; filter values travel as parameters.
+        parts.append(
+            f"SELECT {', '.join(selected)} FROM measured"  # noqa: S608
+            + (f" WHERE {where}" if where else "")
+            + (f" GROUP BY {', '.join(quote(name) for name in fields)}" if fields else "")
+        )
+    out: list[list[dict[str, Any]]] = [[] for _ in sets]
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH measured AS MATERIALIZED ({inner}) " + " UNION ALL ".join(parts), params)
+        names = ["grouping_set", *columns, *aggregates]
+        for values in cursor.fetchall():
+            row = dict(zip(names, values, strict=True))
+            index = row.pop("grouping_set")
+            out[index].append({name: row[name] for name in (*sets[index], *aggregates)})
+    return out
+
+
+def _when(condition: str | None, then: str, otherwise: str = "NULL") -> str:
+    return then if condition is None else f"CASE WHEN {condition} THEN {then} ELSE {otherwise} END"
+
+
 GOAL_FIELDS = ["learner", "skill_id", "skill__name", "skill__category", "mentorship__program__kind"]
 
 
-def goal_rows(scope: Scope) -> list[dict[str, Any]]:
-    """Measured goals, summed per (approach, skill): goals, growth, improved, target reached, and
-    the sets of learners inside and outside the filters, from one query.
+def growth(scope: Scope, sets: Sequence[Sequence[str]]) -> list[list[dict[str, Any]]]:
+    """Skill growth (latest level minus start level) on measured goal skills, grouped by each of
+    `sets` (names from GOAL_FIELDS): goals, growth, improved, target reached, and the distinct
+    learners inside and outside the filters (exact for every grouping, as privacy needs).
 
-    The query returns one row per goal; they are summed here in one pass over plain tuples, into
-    a few hundred cells that `growth_rows` merges for any coarser grouping (learner sets stay
-    exact under union). In SQL each use of the start and latest levels would run their
-    subqueries again, and distinct learners per group must be exact.
+    A goal is measured once its learner was re-assessed after the mentorship began. Each level
+    is a lookup per goal, so the per-goal rows are computed once (`grouping_sets`) and compared
+    there: in a plain GROUP BY every use of a level would run its lookup again.
     """
     qs, chosen = _growth_queryset(scope)
+    inside = None
     annotations: dict[str, Any] = {}
     if scope.complements and chosen:
         annotations["in_filter"] = ExpressionWrapper(chosen, output_field=BooleanField())
-    cells: dict[tuple[Any, int], dict[str, Any]] = {}
-    # Each level is selected once and compared here: a WHERE or a second expression on them
-    # would run their lookups again for every goal.
-    values = qs.annotate(**annotations).values_list(
-        *GOAL_FIELDS, "start_level", "latest_level", "target_level", *annotations
-    )
-    for learner, skill, name, category, kind, start, latest, target, *flags in values.order_by():
-        if start is None or latest is None:
-            continue  # not re-assessed since the mentorship began: nothing to measure yet
-        cell = cells.get((kind, skill))
-        if cell is None:
-            cell = cells[(kind, skill)] = {
-                "skill_id": skill,
-                "skill__name": name,
-                "skill__category": category,
-                "mentorship__program__kind": kind,
-                "goals": 0,
-                "growth_sum": 0,
-                "improved": 0,
-                "reached": 0,
-                "learners": set(),
-                "outside": set(),
-            }
-        if flags and not flags[0]:
-            cell["outside"].add(learner)
-            continue
-        growth = latest - start
-        cell["goals"] += 1
-        cell["growth_sum"] += growth
-        cell["improved"] += growth > 0
-        cell["reached"] += target is not None and latest >= target
-        cell["learners"].add(learner)
-    return list(cells.values())
-
-
-def growth_rows(cells: list[dict[str, Any]], group_by: Iterable[str]) -> list[dict[str, Any]]:
-    """Skill growth (latest level minus start level) on measured goal skills, grouped.
-
-    `cells` come from `goal_rows` (per approach and skill); `group_by` names some of their keys."""
-    fields = list(group_by)
-    groups: dict[tuple[Any, ...], dict[str, Any]] = {}
-    for cell in cells:
-        key = tuple(cell[name] for name in fields)
-        group = groups.get(key)
-        if group is None:
-            group = groups[key] = {
-                **dict(zip(fields, key, strict=True)),
-                "goals": 0,
-                "growth_sum": 0,
-                "improved": 0,
-                "reached": 0,
-                "learners": set(),
-                "outside": set(),
-            }
-        for name in ("goals", "growth_sum", "improved", "reached"):
-            group[name] += cell[name]
-        group["learners"] |= cell["learners"]
-        group["outside"] |= cell["outside"]
-    out = []
-    for group in groups.values():
-        group["people"] = len(group.pop("learners"))
-        group["complement"] = len(group.pop("outside"))
-        out.append(group)
-    return out
+        inside = "in_filter"
+    rows = qs.annotate(**annotations).values(*GOAL_FIELDS, "start_level", "latest_level", "target_level", *annotations)
+    rows = rows.order_by()
+    growth = "latest_level - start_level"
+    aggregates = {
+        "goals": f"COUNT({_when(inside, '1')})",
+        "growth_sum": f"COALESCE(SUM({_when(inside, growth)}), 0)",
+        "improved": f"SUM({_when(inside, f'CASE WHEN {growth} > 0 THEN 1 ELSE 0 END', '0')})",
+        "reached": f"SUM({_when(inside, 'CASE WHEN latest_level >= target_level THEN 1 ELSE 0 END', '0')})",
+        "people": f"COUNT(DISTINCT {_when(inside, 'learner')})",
+        "complement": f"COUNT(DISTINCT CASE WHEN NOT {inside} THEN learner END)" if inside else "0",
+    }
+    # Not re-assessed since the mentorship began: nothing to measure yet.
+    measured = "start_level IS NOT NULL AND latest_level IS NOT NULL"
+    return grouping_sets(rows, sets, aggregates, where=measured)
 
 
 # One person's own progress -----------------------------------------------------------------------

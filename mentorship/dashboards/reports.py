@@ -595,7 +595,7 @@ def engagement(
     needs_pairs = wanted(ENROLLMENT_TABLES | PAIR_TABLES | {"rating_distribution", "at_risk"})
     rows = queries.pair_rows(scope, names=at_risk_list and wanted({"at_risk"})) if needs_pairs else []
     if wanted(ENROLLMENT_TABLES):
-        enrollments = queries.enrollment_rows(scope, queries.first_pairs(rows, scope))
+        enrollments = queries.enrollment_rows(scope)
         part_headline, part_tables = _enrollment(scope, tree, enrollments, p)
         headline += part_headline
         tables |= part_tables
@@ -622,13 +622,10 @@ def engagement(
         headline += _check_ins(queries.check_in_rows(scope)[0], p)
 
     if wanted(GROWTH_TABLES):
-        cells = queries.goal_rows(scope)
-        part_headline, part_tables = _growth(
-            queries.growth_rows(cells, ["skill_id", "skill__name", "skill__category"]),
-            queries.growth_rows(cells, ["skill__category"]),
-            queries.growth_rows(cells, []),
-            p,
+        by_skill, by_category, overall = queries.growth(
+            scope, [["skill_id", "skill__name", "skill__category"], ["skill__category"], []]
         )
+        part_headline, part_tables = _growth(by_skill, by_category, overall, p)
         headline += part_headline
         tables |= part_tables
 
@@ -692,10 +689,11 @@ def comparison(scope: Scope, *, only: str | None = None) -> Dashboard:
         check_ins = {
             r["mentorship__program__kind"]: r for r in queries.check_in_rows(scope, ["mentorship__program__kind"])
         }
-    goals = queries.goal_rows(scope)
-    growth_kind = {r["mentorship__program__kind"]: r for r in queries.growth_rows(goals, ["mentorship__program__kind"])}
-    growth_category = queries.growth_rows(goals, ["mentorship__program__kind", "skill__category"])
-    growth_skill = queries.growth_rows(goals, ["mentorship__program__kind", "skill_id", "skill__name"])
+    kind = "mentorship__program__kind"
+    by_kind, growth_category, growth_skill = queries.growth(
+        scope, [[kind], [kind, "skill__category"], [kind, "skill_id", "skill__name"]]
+    )
+    growth_kind = {r[kind]: r for r in by_kind}
     small = privacy.threshold()
 
     def fig(value: Any, people: int, fmt: str) -> Figure:
