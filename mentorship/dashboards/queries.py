@@ -109,8 +109,8 @@ def enrollment_rows(scope: Scope) -> list[dict[str, Any]]:
             "enrollments": f"COUNT({_when(inside, '1')})",
             "people": f"COUNT(DISTINCT {_when(inside, 'participant')})",
             "learners": f"COUNT({_when(learner, '1')})",
-            "matched": "COUNT(waited)",
-            "wait": "SUM(waited)",
+            "matched": f"COUNT({_when(inside, 'waited')})",
+            "wait": f"SUM({_when(inside, 'waited')})",
             "complement": f"COUNT(DISTINCT CASE WHEN NOT {inside} THEN participant END)" if inside else "0",
         },
     )
@@ -581,9 +581,9 @@ def grouping_sets(
 
     The rows become a materialised common table expression, computed once however many sets read
     it (inlined, each use of a lookup in the rows would run it again), and each set is one SELECT
-    of a UNION ALL. `aggregates` and
-    `where` are SQL over the rows' column names. Only the few grouped rows reach Python: on a
-    large organisation, sending every row here cost more than the query itself.
+    of a UNION ALL. `aggregates` and `where` are SQL over the rows' column names. Only the few
+    grouped rows reach Python: on a large organisation, sending every row here cost more than
+    the query itself.
     """
     inner, params = rows.query.sql_with_params()
     quote = connection.ops.quote_name

@@ -171,3 +171,25 @@ def test_a_manager_sees_no_individual_names_reasons_or_ratings(
     assert "Secret reason" not in body
     assert "Report0" not in body
     assert "Pairs at risk" not in body
+
+
+def test_a_program_filter_counts_only_that_programs_matches_for_a_manager(
+    client: Any, make_person: Callable[..., Participant], manager: Participant, org: dict[str, OrgUnit]
+) -> None:
+    # Six reports learn in two programs: in One, three were matched after 10 days; in Two, all six
+    # after 20. Filtered to One, the figures leave Two's matches out (and the six people outside
+    # the filter are enough to show them).
+    one, two = make_program("One"), make_program("Two")
+    mentor = make_person(first_name="Outside", last_name="Mentor", career_level=6)
+    for index in range(6):
+        person = make_person(first_name=f"Report{index}", org_unit=org["data"], manager=manager)
+        enroll(one, person, "mentee")
+        enroll(two, person, "mentee")
+        if index < 3:
+            pair(one, mentor, person, "2026-01-11")
+        pair(two, mentor, person, "2026-01-21")
+    login(client, manager)
+    filtered = client.get(f"/dashboards/team/?program={one.pk}")
+    assert _figure(filtered, "Match rate").value == pytest.approx(3 / 6)
+    assert _figure(filtered, "Time to match").value == pytest.approx(10)
+    assert _figure(client.get("/dashboards/team/"), "Match rate").value == pytest.approx(9 / 12)
