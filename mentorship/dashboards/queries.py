@@ -99,7 +99,7 @@ def enrollment_rows(scope: Scope) -> list[dict[str, Any]]:
         inside = "in_filter"
     fields = ["role", "participant__org_unit_id", "participant__career_level"]
     rows = Enrollment.objects.filter(_where(scope, base, chosen)).annotate(**annotations)
-    learner = f"role IN ('{EnrollmentRole.MENTEE}', '{EnrollmentRole.BOTH}')"
+    learner = f"role IN ({', '.join(f"'{role}'" for role in LEARNER_ROLES)})"
     if inside:
         learner = f"{inside} AND {learner}"
     (groups,) = grouping_sets(
