@@ -60,6 +60,10 @@ def main() -> int:
         "\n  Press Ctrl-C to stop web, worker and beat.\n",
         flush=True,
     )
+    # Ctrl-C and SIGTERM (a process manager) both stop everything. Set here, not inherited: a
+    # shell that starts this in the background has it ignore Ctrl-C.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         while True:
             for name, process in processes.items():
