@@ -338,6 +338,9 @@ PROGRAMS_ANY_HR_ADMIN_MAY_EDIT = env_bool("PROGRAMS_ANY_HR_ADMIN_MAY_EDIT", Fals
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
 # Managers never see a figure drawn from fewer people than this.
 PRIVACY_THRESHOLD = env_int("PRIVACY_THRESHOLD", 5, minimum=3)
+# Dashboard queries run side by side on this many threads, each with its own database connection
+# (so a web process may hold this many more); 1 runs them one after another.
+DASHBOARD_QUERY_THREADS = env_int("DASHBOARD_QUERY_THREADS", 4, minimum=1, maximum=16)
 
 LOGGING = {
     "version": 1,

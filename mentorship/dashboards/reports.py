@@ -18,6 +18,7 @@ from django.utils.safestring import SafeString
 from mentorship.dashboards import charts, privacy, queries
 from mentorship.dashboards.privacy import Figure
 from mentorship.dashboards.scope import Scope
+from mentorship.dashboards.side_by_side import start
 from mentorship.mentorships.models import EndReason
 from mentorship.participants.models import CareerLevel
 from mentorship.programs.models import EnrollmentRole, ProgramKind
@@ -591,6 +592,8 @@ def _growth(
 ENROLLMENT_TABLES = {"enrollment_by_role", "enrollment_by_unit", "enrollment_by_level"}
 PAIR_TABLES = {"pairs_by_state", "end_reasons", "sessions_by_month"}
 GROWTH_TABLES = {"growth_by_category", "growth_by_skill"}
+# The groupings the engagement page shows skill growth in: per skill, per category, overall.
+GROWTH_SETS = [["skill_id", "skill__name", "skill__category"], ["skill__category"], []]
 
 
 def engagement(
@@ -614,38 +617,46 @@ def engagement(
         return only is None or only in names
 
     needs_pairs = wanted(ENROLLMENT_TABLES | PAIR_TABLES | {"rating_distribution", "at_risk"})
+    wants_reminders = reminders and scope.program is None and not scope.kind and wanted({"reminders"})
+    # The queries that need nothing from each other start at once (see side_by_side), and this
+    # thread reads the pairs meanwhile.
+    enrollments = start(lambda: queries.enrollment_rows(scope)) if wanted(ENROLLMENT_TABLES) else None
+    wants_ratings = wanted({"rating_distribution"})
+    ratings = start(lambda: queries.rating_rows(scope, people=scope.protect)) if wants_ratings else None
+    reminder_rows = start(lambda: queries.reminder_rows(scope)) if wants_reminders else None
+    check_ins = start(lambda: queries.check_in_rows(scope)) if only is None else None
+    growth = start(lambda: queries.growth(scope, GROWTH_SETS)) if wanted(GROWTH_TABLES) else None
     rows = queries.pair_rows(scope, names=at_risk_list and wanted({"at_risk"})) if needs_pairs else []
-    if wanted(ENROLLMENT_TABLES):
-        enrollments = queries.enrollment_rows(scope)
-        part_headline, part_tables = _enrollment(scope, tree, enrollments, p)
+    pair_ids = [row["id"] for row in rows]
+    months = start(lambda: queries.session_months(scope, pair_ids)) if wanted(PAIR_TABLES) else None
+
+    if enrollments:
+        part_headline, part_tables = _enrollment(scope, tree, enrollments.result(), p)
         headline += part_headline
         tables |= part_tables
 
     stats = queries.PairStats()
     if wanted(PAIR_TABLES | {"rating_distribution"}):
         stats = queries.pair_stats(scope, rows).get("", stats)
-    if wanted(PAIR_TABLES):
-        months = queries.session_months(scope, [row["id"] for row in rows])
-        part_headline, part_tables = _pairs(scope, stats, months, p)
+    if months:
+        part_headline, part_tables = _pairs(scope, stats, months.result(), p)
         headline += part_headline
         tables |= part_tables
 
-    if wanted({"rating_distribution"}):
-        part_headline, part_tables = _ratings(stats, queries.rating_rows(scope, people=scope.protect)[0], p)
+    if ratings:
+        part_headline, part_tables = _ratings(stats, ratings.result()[0], p)
         headline += part_headline
         tables |= part_tables
     # Reminders belong to people, not programs, so they are measured across programs only.
-    if reminders and scope.program is None and not scope.kind and wanted({"reminders"}):
-        part_headline, part_tables = _reminders(queries.reminder_rows(scope), p)
+    if reminder_rows:
+        part_headline, part_tables = _reminders(reminder_rows.result(), p)
         headline += part_headline
         tables |= part_tables
-    if only is None:
-        headline += _check_ins(queries.check_in_rows(scope)[0], p)
+    if check_ins:
+        headline += _check_ins(check_ins.result()[0], p)
 
-    if wanted(GROWTH_TABLES):
-        by_skill, by_category, overall = queries.growth(
-            scope, [["skill_id", "skill__name", "skill__category"], ["skill__category"], []]
-        )
+    if growth:
+        by_skill, by_category, overall = growth.result()
         part_headline, part_tables = _growth(by_skill, by_category, overall, p)
         headline += part_headline
         tables |= part_tables
@@ -698,22 +709,23 @@ def comparison(scope: Scope, *, only: str | None = None) -> Dashboard:
 
     `only`: one table's name (a CSV export); the growth tables need none of the pair, rating and
     check-in queries."""
+    kind = "mentorship__program__kind"
+    rated_kind = "session__mentorship__program__kind"
     stats: dict[str, queries.PairStats] = {}
     ratings: dict[Any, dict[str, Any]] = {}
     check_ins: dict[Any, dict[str, Any]] = {}
-    if only in (None, "approaches"):
-        stats = queries.pair_stats(scope, queries.pair_rows(scope), by="program__kind")
-        ratings = {
-            r["session__mentorship__program__kind"]: r
-            for r in queries.rating_rows(scope, ["session__mentorship__program__kind"], people=False)
-        }
-        check_ins = {
-            r["mentorship__program__kind"]: r for r in queries.check_in_rows(scope, ["mentorship__program__kind"])
-        }
-    kind = "mentorship__program__kind"
-    by_kind, growth_category, growth_skill = queries.growth(
-        scope, [[kind], [kind, "skill__category"], [kind, "skill_id", "skill__name"]]
+    # Side by side (see side_by_side): growth, ratings and check-ins start, and this thread reads
+    # the pairs meanwhile.
+    growth = start(
+        lambda: queries.growth(scope, [[kind], [kind, "skill__category"], [kind, "skill_id", "skill__name"]])
     )
+    if only in (None, "approaches"):
+        rating_rows = start(lambda: queries.rating_rows(scope, [rated_kind], people=False))
+        check_in_rows = start(lambda: queries.check_in_rows(scope, [kind]))
+        stats = queries.pair_stats(scope, queries.pair_rows(scope), by="program__kind")
+        ratings = {r[rated_kind]: r for r in rating_rows.result()}
+        check_ins = {r[kind]: r for r in check_in_rows.result()}
+    by_kind, growth_category, growth_skill = growth.result()
     growth_kind = {r[kind]: r for r in by_kind}
     small = privacy.threshold()
 

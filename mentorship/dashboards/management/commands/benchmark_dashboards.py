@@ -10,7 +10,7 @@ import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
@@ -63,15 +63,18 @@ class Command(BaseCommand):
             client = Client(HTTP_HOST="localhost")
             client.force_login(User.objects.get(email=email))
             client.get(url)  # warm up: template loading, connection
-            times, queries = [], 0
+            times = []
             for _ in range(options["runs"]):
-                with CaptureQueriesContext(connection) as captured:
-                    started = time.perf_counter()
-                    response = client.get(url)
-                    times.append((time.perf_counter() - started) * 1000)
-                queries = len(captured.captured_queries)
+                started = time.perf_counter()
+                response = client.get(url)
+                times.append((time.perf_counter() - started) * 1000)
                 if response.status_code != 200:
                     raise CommandError(f"{url} answered {response.status_code}")
+            # Counted once more inside a transaction, where a page's queries run in turn on this
+            # connection (see dashboards.side_by_side): on worker threads they would go uncounted.
+            with transaction.atomic(), CaptureQueriesContext(connection) as captured:
+                client.get(url)
+            queries = len(captured.captured_queries)
             median = statistics.median(times)
             p95 = sorted(times)[max(0, round(0.95 * len(times)) - 1)]
             ok = median <= TARGET_MS and queries <= TARGET_QUERIES
