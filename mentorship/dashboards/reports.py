@@ -630,7 +630,7 @@ def engagement(
     pair_ids = [row["id"] for row in rows]
     months = start(lambda: queries.session_months(scope, pair_ids)) if wanted(PAIR_TABLES) else None
 
-    if enrollments:
+    if enrollments is not None:
         part_headline, part_tables = _enrollment(scope, tree, enrollments.result(), p)
         headline += part_headline
         tables |= part_tables
@@ -638,24 +638,24 @@ def engagement(
     stats = queries.PairStats()
     if wanted(PAIR_TABLES | {"rating_distribution"}):
         stats = queries.pair_stats(scope, rows).get("", stats)
-    if months:
+    if months is not None:
         part_headline, part_tables = _pairs(scope, stats, months.result(), p)
         headline += part_headline
         tables |= part_tables
 
-    if ratings:
+    if ratings is not None:
         part_headline, part_tables = _ratings(stats, ratings.result()[0], p)
         headline += part_headline
         tables |= part_tables
     # Reminders belong to people, not programs, so they are measured across programs only.
-    if reminder_rows:
+    if reminder_rows is not None:
         part_headline, part_tables = _reminders(reminder_rows.result(), p)
         headline += part_headline
         tables |= part_tables
-    if check_ins:
+    if check_ins is not None:
         headline += _check_ins(check_ins.result()[0], p)
 
-    if growth:
+    if growth is not None:
         by_skill, by_category, overall = growth.result()
         part_headline, part_tables = _growth(by_skill, by_category, overall, p)
         headline += part_headline
