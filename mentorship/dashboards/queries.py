@@ -92,11 +92,8 @@ def enrollment_rows(scope: Scope) -> list[dict[str, Any]]:
     """
     base = Q(withdrawn_at=None) & scope.in_base("participant")
     chosen = scope.narrowed("participant") & scope.in_programs("program") & scope.at_times("created_at")
-    annotations: dict[str, Any] = {"waited": _waited_for_first_pair(scope)}
-    inside = None
-    if scope.complements and chosen:
-        annotations["in_filter"] = ExpressionWrapper(chosen, output_field=BooleanField())
-        inside = "in_filter"
+    marks, inside = _marked_inside(scope, chosen)
+    annotations: dict[str, Any] = {"waited": _waited_for_first_pair(scope), **marks}
     fields = ["role", "participant__org_unit_id", "participant__career_level"]
     rows = Enrollment.objects.filter(_where(scope, base, chosen)).annotate(**annotations)
     learner = f"role IN ({', '.join(f"'{role}'" for role in LEARNER_ROLES)})"
@@ -107,11 +104,10 @@ def enrollment_rows(scope: Scope) -> list[dict[str, Any]]:
         [fields],
         {
             "enrollments": f"COUNT({_when(inside, '1')})",
-            "people": f"COUNT(DISTINCT {_when(inside, 'participant')})",
             "learners": f"COUNT({_when(learner, '1')})",
             "matched": f"COUNT({_when(inside, 'waited')})",
             "wait": f"SUM({_when(inside, 'waited')})",
-            "complement": f"COUNT(DISTINCT CASE WHEN NOT {inside} THEN participant END)" if inside else "0",
+            **_distinct_people(inside, "participant"),
         },
     )
     for group in groups:
@@ -519,8 +515,7 @@ def reminder_rows(scope: Scope) -> dict[str, Any]:
         {
             "sent": f"COUNT({_when(inside, '1')})",
             "answered": f"SUM({_when(inside, 'CASE WHEN answered THEN 1 ELSE 0 END', '0')})",
-            "people": f"COUNT(DISTINCT {_when(inside, 'recipient_id')})",
-            "complement": f"COUNT(DISTINCT CASE WHEN NOT {inside} THEN recipient_id END)" if inside else "0",
+            **_distinct_people(inside, "recipient_id"),
         },
     )
     out: dict[str, Any] = {"people": overall["people"], "complement": overall["complement"]}
@@ -616,6 +611,24 @@ def _when(condition: str | None, then: str, otherwise: str = "NULL") -> str:
     return then if condition is None else f"CASE WHEN {condition} THEN {then} ELSE {otherwise} END"
 
 
+def _marked_inside(scope: Scope, chosen: Q) -> tuple[dict[str, Any], str | None]:
+    """For `grouping_sets` rows: the annotation that marks the rows the filters chose, and its
+    column name for the aggregates. Only needed where the rest must be counted too (a manager
+    with filters on); otherwise no mark, and every row counts (see `_where`)."""
+    if scope.complements and chosen:
+        return {"in_filter": ExpressionWrapper(chosen, output_field=BooleanField())}, "in_filter"
+    return {}, None
+
+
+def _distinct_people(inside: str | None, person: str) -> dict[str, str]:
+    """`grouping_sets` aggregates: the distinct people behind the chosen rows, and behind the rows
+    the filters left out (the complement, see the module docstring)."""
+    return {
+        "people": f"COUNT(DISTINCT {_when(inside, person)})",
+        "complement": f"COUNT(DISTINCT CASE WHEN NOT {inside} THEN {person} END)" if inside else "0",
+    }
+
+
 GOAL_FIELDS = ["learner", "skill_id", "skill__name", "skill__category", "mentorship__program__kind"]
 
 
@@ -629,12 +642,8 @@ def growth(scope: Scope, sets: Sequence[Sequence[str]]) -> list[list[dict[str, A
     there: in a plain GROUP BY every use of a level would run its lookup again.
     """
     qs, chosen = _growth_queryset(scope)
-    inside = None
-    annotations: dict[str, Any] = {}
-    if scope.complements and chosen:
-        annotations["in_filter"] = ExpressionWrapper(chosen, output_field=BooleanField())
-        inside = "in_filter"
-    rows = qs.annotate(**annotations).values(*GOAL_FIELDS, "start_level", "latest_level", "target_level", *annotations)
+    marks, inside = _marked_inside(scope, chosen)
+    rows = qs.annotate(**marks).values(*GOAL_FIELDS, "start_level", "latest_level", "target_level", *marks)
     rows = rows.order_by()
     growth = "latest_level - start_level"
     aggregates = {
@@ -642,8 +651,7 @@ def growth(scope: Scope, sets: Sequence[Sequence[str]]) -> list[list[dict[str, A
         "growth_sum": f"COALESCE(SUM({_when(inside, growth)}), 0)",
         "improved": f"SUM({_when(inside, f'CASE WHEN {growth} > 0 THEN 1 ELSE 0 END', '0')})",
         "reached": f"SUM({_when(inside, 'CASE WHEN latest_level >= target_level THEN 1 ELSE 0 END', '0')})",
-        "people": f"COUNT(DISTINCT {_when(inside, 'learner')})",
-        "complement": f"COUNT(DISTINCT CASE WHEN NOT {inside} THEN learner END)" if inside else "0",
+        **_distinct_people(inside, "learner"),
     }
     # Not re-assessed since the mentorship began: nothing to measure yet.
     measured = "start_level IS NOT NULL AND latest_level IS NOT NULL"
