@@ -134,12 +134,27 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env_url("REDIS_URL", schemes={"redis", "rediss"})
 CACHE_KEY_PREFIX = env_str("CACHE_KEY_PREFIX", "mentorship")
 if REDIS_URL:
+    # Redis is not on the login path (allauth keeps its rate limits in the cache): the default cache
+    # tries Redis with short timeouts and, while Redis fails, uses a table in the database (made by
+    # a migration), so logins keep their rate limits and every page answers. See README "Faults".
     CACHES = {
         "default": {
+            "BACKEND": "mentorship.core.cache.FallbackCache",
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+            "OPTIONS": {"primary": "redis", "fallback": "database", "retry_after": 15},
+        },
+        "redis": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": CACHE_KEY_PREFIX,
-        }
+            # Fail within half a second when Redis is down or hangs, instead of blocking a request.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5, "retry_on_timeout": False},
+        },
+        "database": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "mentorship_cache_fallback",
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+        },
     }
 else:
     # A file cache is shared by every process on the machine, so allauth's rate limits hold
@@ -157,9 +172,11 @@ CELERY_TASK_HARD_TIME_LIMIT = 15 * 60
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
-        # A task not acknowledged within this time is handed to another worker: it must be
-        # longer than any task may run, or long tasks would run twice.
-        "visibility_timeout": CELERY_TASK_HARD_TIME_LIMIT * 4,
+        # A task not acknowledged within this time (its worker died) is handed to another worker,
+        # so a killed task resumes within about 5 minutes. Tasks may run longer than this: the
+        # long jobs hold leases (mentorship.leases), so a copy handed over while the first still
+        # runs finds the lease held and does nothing; the short ones claim their rows.
+        "visibility_timeout": 240,
         # Fail fast when Redis is unreachable: a request must not hang on enqueueing.
         "socket_connect_timeout": 2,
         "socket_timeout": 5,
@@ -188,6 +205,13 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Leased jobs (match runs, imports; mentorship.leases). A worker renews its lease every third of
+# JOB_LEASE_SECONDS; a job whose worker died is taken over once the lease has run out and the
+# recovery pass (every JOB_RECOVERY_SECONDS) has found it: about two minutes after a kill.
+JOB_LEASE_SECONDS = env_int("JOB_LEASE_SECONDS", 60, minimum=3)
+JOB_RECOVERY_SECONDS = env_int("JOB_RECOVERY_SECONDS", 60, minimum=1)
+JOB_MAX_ATTEMPTS = env_int("JOB_MAX_ATTEMPTS", 3, minimum=1)  # claims before a job is failed for good
+JOB_REQUEUE_AFTER_SECONDS = env_int("JOB_REQUEUE_AFTER_SECONDS", 300, minimum=1)  # queued this long: message lost
 # How often the feedback sweep looks for due reminders; a reminder goes out at most this late.
 FEEDBACK_SWEEP_MINUTES = env_int("FEEDBACK_SWEEP_MINUTES", 15, minimum=1)
 CELERY_BEAT_SCHEDULE = {
@@ -197,6 +221,23 @@ CELERY_BEAT_SCHEDULE = {
     "self-match-requests-expire": {
         "task": "pairing.tasks.self_match_requests_expire",
         "schedule": timedelta(hours=1),
+    },
+    # Every JOB_RECOVERY_SECONDS (a minute by default): match runs and imports whose worker died
+    # (lease expired) are queued again or, after JOB_MAX_ATTEMPTS, failed with the reason; queued
+    # jobs whose hand-off to the broker failed (Redis down) are enqueued again.
+    "match-runs-recover": {
+        "task": "pairing.tasks.match_runs_recover",
+        "schedule": timedelta(seconds=JOB_RECOVERY_SECONDS),
+    },
+    "imports-recover": {
+        "task": "mentorship.imports.tasks.import_jobs_recover",
+        "schedule": timedelta(seconds=JOB_RECOVERY_SECONDS),
+    },
+    # Every JOB_RECOVERY_SECONDS too: emails whose hand-off was lost or whose sender died mid-send
+    # go back to the broker (between sweeps, so a lost invitation waits minutes, not a quarter hour).
+    "emails-recover": {
+        "task": "mentorship.notifications.tasks.emails_recover",
+        "schedule": timedelta(seconds=JOB_RECOVERY_SECONDS),
     },
     # Every FEEDBACK_SWEEP_MINUTES (15 by default): write the reminders that fell due (ratings,
     # cadence, proposals, check-ins, enrollment), mark pairs at risk, and re-enqueue lost emails.

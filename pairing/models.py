@@ -18,6 +18,7 @@ class RunStatus(models.TextChoices):
     RUNNING = "running", "Running"
     DONE = "done", "Done"
     FAILED = "failed", "Failed"
+    CANCELLED = "cancelled", "Cancelled"
 
 
 ACTIVE_RUN_STATUSES = (RunStatus.QUEUED, RunStatus.RUNNING)
@@ -25,7 +26,7 @@ ACTIVE_RUN_STATUSES = (RunStatus.QUEUED, RunStatus.RUNNING)
 
 class MatchRun(models.Model):
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="match_runs")
-    status = models.CharField(max_length=8, choices=RunStatus.choices, default=RunStatus.QUEUED)
+    status = models.CharField(max_length=9, choices=RunStatus.choices, default=RunStatus.QUEUED)
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     # A re-solve starts from an earlier run: its pinned and manual pairs are kept, the rest re-solved.
     based_on = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="resolves")
@@ -41,9 +42,26 @@ class MatchRun(models.Model):
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The run is a leased job (mentorship.leases): who holds it, until when, how many claims so
+    # far, and when it was last handed to the broker (None: not yet, or the hand-off failed).
+    lease_token = models.CharField(max_length=32, blank=True, editable=False)
+    lease_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
+    attempts = models.PositiveSmallIntegerField(default=0, editable=False)
+    enqueued_at = models.DateTimeField(null=True, blank=True, editable=False)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [
+            # The recovery pass reads only the few active runs.
+            models.Index(
+                fields=["status", "lease_expires_at"],
+                condition=Q(status__in=ACTIVE_RUN_STATUSES),
+                name="matchrun_active_lease",
+            ),
+        ]
         constraints = [
             # Backs the program-row lock in match_run_start: one queued or running run per program.
             models.UniqueConstraint(

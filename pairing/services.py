@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from mentorship import leases
 from mentorship.accounts.models import User
 from mentorship.mentorships.models import Mentorship, MentorshipStatus
 from mentorship.mentorships.services import mentorship_start
@@ -54,6 +55,8 @@ SELF_MATCH_STATUSES = (ProgramStatus.MATCHING, ProgramStatus.RUNNING)
 DEFAULT_REQUEST_EXPIRY_DAYS = 7
 SUGGESTIONS = 5
 BULK_BATCH = 2000
+# Runs that ended without results: they never stand in the way of reviewing an earlier run.
+UNFINISHED_RUN_STATUSES = (RunStatus.FAILED, RunStatus.CANCELLED)
 RUN_ALREADY_ACTIVE = (
     "A match run for this program is already in progress. Wait for it to finish, then look at its results."
 )
@@ -112,10 +115,14 @@ def _create_run(*, program: Program, by: User, based_on: MatchRun | None = None)
             run = MatchRun.objects.create(program=program, started_by=by, based_on=based_on)
     except IntegrityError as error:
         raise ValidationError(RUN_ALREADY_ACTIVE) from error
-    from pairing import tasks
-
-    tasks.match_run_execute.delay_on_commit(run.pk)  # type: ignore[attr-defined]
+    _enqueue(run.pk)
     return run
+
+
+def _enqueue(run_id: int) -> None:
+    from pairing import tasks  # tasks import this module
+
+    leases.job_enqueue_on_commit(MatchRun, tasks.match_run_execute, run_id)
 
 
 @transaction.atomic
@@ -141,7 +148,10 @@ def _lock_editable_run(run: MatchRun) -> MatchRun:
     if run.is_published:
         raise ValidationError("This run has been published; start a new run to change the pairs.")
     newest = (
-        MatchRun.objects.filter(program=program).exclude(status=RunStatus.FAILED).order_by("-created_at", "-id").first()
+        MatchRun.objects.filter(program=program)
+        .exclude(status__in=UNFINISHED_RUN_STATUSES)
+        .order_by("-created_at", "-id")
+        .first()
     )
     if newest is not None and newest.pk != run.pk:
         raise ValidationError("A newer run exists for this program; review that one instead.")
@@ -192,48 +202,53 @@ def _proposal(run: MatchRun, pair: engine.Pair, **extra: Any) -> Proposal:
     )
 
 
-def _fail(run_id: int, message: str) -> None:
-    MatchRun.objects.filter(pk=run_id, status=RunStatus.RUNNING).update(
-        status=RunStatus.FAILED, error=message[:2000], finished_at=timezone.now()
-    )
-
-
 def match_run_execute(*, run_id: int) -> bool:
     """Solve a queued run and store its proposals. True when this call did the work.
 
-    The run is claimed (queued -> running) with a conditional UPDATE, so a duplicate or
-    redelivered task finds nothing to do. Any error marks the run failed with the reason, which
-    also frees the program for the next run.
+    The run is a leased job (mentorship.leases): claimed with a conditional UPDATE that also takes
+    over a run whose worker died, renewed by a heartbeat while the engine works, and stored only
+    if the lease is still ours, so a duplicate or redelivered task finds nothing to do and a run
+    HR cancelled meanwhile stores nothing. Any error marks the run failed with the reason, which
+    also frees the program for the next run; HR can retry it.
     """
-    claimed = MatchRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
-        status=RunStatus.RUNNING, started_at=timezone.now()
-    )
-    if claimed != 1:
+    token = leases.job_claim(MatchRun, pk=run_id)
+    if token is None:
         return False
     try:
-        run = MatchRun.objects.select_related("program").get(pk=run_id)
-        kept = list(run.proposals.values_list("mentor_id", "mentee_id"))
-        timings: dict[str, float] = {}
-        started = time.perf_counter()
-        pool = load_pool(run.program, kept_pairs=kept)
-        timings["load"] = time.perf_counter() - started
-        solution = engine.solve(pool.mentors, pool.mentees, pool.rules, timings=timings)
-        _store(run, pool, solution, kept_total=sum(run.proposals.values_list("score", flat=True)), timings=timings)
+        with leases.Heartbeat(MatchRun, pk=run_id, token=token) as heartbeat:
+            run = MatchRun.objects.select_related("program").get(pk=run_id)
+            kept = list(run.proposals.values_list("mentor_id", "mentee_id"))
+            timings: dict[str, float] = {}
+            started = time.perf_counter()
+            pool = load_pool(run.program, kept_pairs=kept)
+            timings["load"] = time.perf_counter() - started
+            heartbeat.check()
+            solution = engine.solve(pool.mentors, pool.mentees, pool.rules, timings=timings)
+            heartbeat.check()
+            kept_total = sum(run.proposals.values_list("score", flat=True))
+            _store(run, pool, solution, token=token, kept_total=kept_total, timings=timings)
+    except leases.LeaseLost:
+        logger.warning("Match run %s was cancelled or taken over; its results were not stored", run_id)
+        return False
     except Exception as error:
         logger.exception("Match run %s failed", run_id)
-        _fail(run_id, f"{type(error).__name__}: {error}")
+        leases.job_fail(MatchRun, pk=run_id, token=token, error=f"{type(error).__name__}: {error}")
         return False
     return True
 
 
 @transaction.atomic
 def _store(
-    run: MatchRun, pool: Pool, solution: engine.Solution, *, kept_total: float, timings: dict[str, float]
+    run: MatchRun,
+    pool: Pool,
+    solution: engine.Solution,
+    *,
+    token: str,
+    kept_total: float,
+    timings: dict[str, float],
 ) -> None:
     started = time.perf_counter()
-    run = MatchRun.objects.select_for_update().get(pk=run.pk)
-    if run.status != RunStatus.RUNNING:
-        return  # marked failed meanwhile (time limit); leave it so
+    run = leases.fence(MatchRun, pk=run.pk, token=token)
     Proposal.objects.bulk_create([_proposal(run, pair) for pair in solution.pairs], batch_size=BULK_BATCH)
     UnmatchedPerson.objects.bulk_create(
         [
@@ -253,7 +268,72 @@ def _store(
     run.timings = {stage: round(seconds, 3) for stage, seconds in timings.items()}
     run.status = RunStatus.DONE
     run.finished_at = timezone.now()
+    run.lease_token, run.lease_expires_at = "", None
     run.save()
+
+
+def can_cancel_run(user: Any, run: MatchRun) -> bool:
+    return run.is_active and can_run_matching(user, run.program)
+
+
+def can_retry_run(user: Any, run: MatchRun) -> bool:
+    return (
+        run.status == RunStatus.FAILED
+        and run.program.status in MATCHABLE_STATUSES
+        and can_run_matching(user, run.program)
+        and not MatchRun.objects.filter(program_id=run.program_id, status__in=ACTIVE_RUN_STATUSES).exists()
+    )
+
+
+@transaction.atomic
+def match_run_cancel(*, run: MatchRun, by: User) -> MatchRun:
+    """Stop a queued or running run. A worker still solving it stores nothing (its lease is
+    gone) and the program is free for the next run at once."""
+    _lock_program(run.program)
+    run = MatchRun.objects.select_for_update().get(pk=run.pk)
+    if not run.is_active:
+        raise ValidationError(f"This run is {run.get_status_display().lower()}: there is nothing to cancel.")
+    name = by.get_full_name() or by.email
+    run.status = RunStatus.CANCELLED
+    run.error = f"Cancelled by {name}."
+    run.cancelled_by = by
+    run.finished_at = timezone.now()
+    run.lease_token, run.lease_expires_at = "", None
+    run.save(update_fields=["status", "error", "cancelled_by", "finished_at", "lease_token", "lease_expires_at"])
+    return run
+
+
+@transaction.atomic
+def match_run_retry(*, run: MatchRun, by: User) -> MatchRun:
+    """Queue a failed run again, as it was (a re-solve keeps its kept pairs), with a fresh
+    budget of attempts."""
+    program = _lock_program(run.program)
+    _check_matchable(program)
+    run = MatchRun.objects.select_for_update().get(pk=run.pk)
+    if run.status != RunStatus.FAILED:
+        raise ValidationError("Only a failed run can be retried.")
+    if MatchRun.objects.filter(program=program, status__in=ACTIVE_RUN_STATUSES).exists():
+        raise ValidationError(RUN_ALREADY_ACTIVE)
+    run.status, run.error, run.attempts = RunStatus.QUEUED, "", 0
+    run.started_at = run.finished_at = run.enqueued_at = None
+    run.started_by = by
+    try:
+        with transaction.atomic():
+            run.save(
+                update_fields=["status", "error", "attempts", "started_at", "finished_at", "enqueued_at", "started_by"]
+            )
+    except IntegrityError as error:
+        raise ValidationError(RUN_ALREADY_ACTIVE) from error
+    _enqueue(run.pk)
+    return run
+
+
+def match_runs_recover() -> leases.Recovered:
+    """The periodic pass: runs whose worker died are queued again or failed; lost hand-offs are
+    enqueued again (see mentorship.leases.jobs_recover)."""
+    from pairing import tasks
+
+    return leases.jobs_recover(MatchRun, task=tasks.match_run_execute)
 
 
 # --- HR review -----------------------------------------------------------------------------------

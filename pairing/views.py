@@ -176,7 +176,7 @@ def _editable(run: MatchRun, user: Any) -> bool:
         return False
     newest = (
         MatchRun.objects.filter(program=run.program)
-        .exclude(status=RunStatus.FAILED)
+        .exclude(status__in=services.UNFINISHED_RUN_STATUSES)
         .order_by("-created_at", "-id")
         .values_list("pk", flat=True)
         .first()

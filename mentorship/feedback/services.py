@@ -62,6 +62,18 @@ def _existing_keys(keys: Sequence[str]) -> set[str]:
     return found
 
 
+# Any constant: the key of the transaction-scoped advisory lock reminder writers take turns on.
+REMINDER_WRITE_LOCK = 0x6D656E746F72  # "mentor"
+
+
+def _lock_reminder_writes() -> None:
+    """Until this transaction ends, no other sweep or digest writes reminders. On PostgreSQL an
+    advisory lock; SQLite needs none (a write transaction holds the whole database)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [REMINDER_WRITE_LOCK])
+
+
 def _email_choices() -> dict[tuple[int, str], str]:
     """Everyone's non-default email choices, (user id, kind) -> choice: one query, as large as the
     number of people who changed a preference."""
@@ -75,11 +87,14 @@ def _email_choices() -> dict[tuple[int, str], str]:
 
 def reminders_write(*, due: Iterable[rules.Due], now: datetime) -> dict[str, int]:
     """Insert the reminders not written yet, honouring each person's email choice. Returns the
-    number written per kind. A constant number of queries on PostgreSQL: existing keys, choices,
-    one INSERT; a concurrent sweep's rows are skipped by the unique key (ignore_conflicts)."""
+    number written per kind: the rows this call inserted, not the rows it meant to. Concurrent
+    writers take turns (_lock_reminder_writes), so the second sees the first's rows as existing;
+    the unique key (ignore_conflicts) stays the backstop. A constant number of queries on
+    PostgreSQL: the lock, existing keys, choices, one INSERT."""
     unique = {item.dedupe_key: item for item in due}
     if not unique:
         return {}
+    _lock_reminder_writes()
     existing = _existing_keys(list(unique))
     new = [item for key, item in unique.items() if key not in existing]
     if not new:
@@ -240,6 +255,7 @@ def participant_digests_write(*, now: datetime) -> int:
         return 0
     week = _week(now)
     keys = {user_id: f"{kinds.DIGEST}:u{user_id}:{week}" for user_id in items}
+    _lock_reminder_writes()
     done = _existing_keys(list(keys.values()))  # already sent this week: the rest waits a week
     digests: list[Notification] = []
     collected: list[int] = []

@@ -47,9 +47,23 @@ class ImportJob(models.Model):
     unchanged_emails = models.JSONField(default=list, blank=True)
     changes = models.JSONField(default=dict, blank=True)  # {email: ["Job title", "Manager email"]}
     error = models.TextField(blank=True)
+    # The import is a leased job (mentorship.leases): who holds it, until when, how many claims
+    # so far, and when it was last handed to the broker (None: not yet, or the hand-off failed).
+    lease_token = models.CharField(max_length=32, blank=True, editable=False)
+    lease_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
+    attempts = models.PositiveSmallIntegerField(default=0, editable=False)
+    enqueued_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [
+            # The recovery pass reads only the few active jobs.
+            models.Index(
+                fields=["status", "lease_expires_at"],
+                condition=models.Q(status__in=["queued", "running"]),
+                name="importjob_active_lease",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(condition=models.Q(status__in=ImportStatus.values), name="importjob_status_valid"),
         ]

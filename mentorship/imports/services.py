@@ -10,7 +10,6 @@ import logging
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import partial
 from typing import Any
 
 from allauth.account.forms import default_token_generator
@@ -19,16 +18,21 @@ from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.cache import cache
-from django.core.mail import EmailMessage, mailers
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models.functions import Lower
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from mentorship import leases
 from mentorship.accounts.models import User
 from mentorship.imports.models import ImportJob, ImportStatus
 from mentorship.imports.parsing import LABELS, ParsedRow, ParseResult, Problem, find_reporting_loops, parse_csv
+from mentorship.notifications.kinds import INVITATION
+from mentorship.notifications.models import EmailStatus, Notification
+from mentorship.notifications.services import pending_emails_enqueue
 from mentorship.participants.models import LANGUAGES, OrgUnit, Participant
 
 logger = logging.getLogger(__name__)
@@ -299,53 +303,97 @@ def import_job_create(*, file_name: str, content: bytes, by: User | None) -> Imp
 
 @transaction.atomic
 def import_job_confirm(*, job: ImportJob, invite: bool) -> ImportJob:
-    """HR confirms a checked file: import it now, or on a worker when it is large."""
+    """HR confirms a checked file: import it now, or on a worker when it is large. With the
+    broker down the job is saved as queued all the same, and the recovery pass hands it over."""
     claimed = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.READY).update(
         status=ImportStatus.QUEUED, invite=invite
     )
     if claimed:  # a second click on "Import" finds the job already claimed and does nothing
-        if job.total_rows > ASYNC_THRESHOLD:
-            from mentorship.imports import tasks  # tasks import this module
-
-            tasks.import_run.delay_on_commit(job.pk)  # type: ignore[attr-defined]  # not in celery-types yet
-        else:
-            import_job_run(job_id=job.pk)
+        _start(job)
     job.refresh_from_db()
     return job
 
 
-def import_job_run(*, job_id: int) -> None:
-    """Import a confirmed job. Safe to run twice: the second run finds the job done."""
-    # A job still RUNNING lost its worker mid-way; its transaction rolled back, so it starts over.
-    running = [ImportStatus.QUEUED, ImportStatus.RUNNING]
-    claimed = ImportJob.objects.filter(pk=job_id, status__in=running).update(
-        status=ImportStatus.RUNNING, started_at=timezone.now(), processed_rows=0
+def _start(job: ImportJob) -> None:
+    if job.total_rows > ASYNC_THRESHOLD:
+        from mentorship.imports import tasks  # tasks import this module
+
+        leases.job_enqueue_on_commit(ImportJob, tasks.import_run, job.pk)
+    else:
+        import_job_run(job_id=job.pk)
+
+
+def can_retry_import(job: ImportJob) -> bool:
+    """A failed import keeps its file, so it can run again (jobs failed before that cannot)."""
+    return job.status == ImportStatus.FAILED and ImportJob.objects.filter(pk=job.pk).exclude(content=b"").exists()
+
+
+@transaction.atomic
+def import_job_retry(*, job: ImportJob, by: User | None) -> ImportJob:
+    """Import a failed job again from its kept file (it is checked again first)."""
+    claimed = (
+        ImportJob.objects.filter(pk=job.pk, status=ImportStatus.FAILED)
+        .exclude(content=b"")
+        .update(status=ImportStatus.QUEUED, error="", attempts=0, started_at=None, finished_at=None, enqueued_at=None)
     )
     if not claimed:
+        raise ValidationError("Only a failed import whose file is still kept can be retried.")
+    _start(job)
+    job.refresh_from_db()
+    return job
+
+
+def import_jobs_recover() -> leases.Recovered:
+    """The periodic pass: imports whose worker died are queued again (their transaction rolled
+    back, so they start over) or failed; lost hand-offs are enqueued again."""
+    from mentorship.imports import tasks
+
+    return leases.jobs_recover(ImportJob, task=tasks.import_run)
+
+
+def import_job_run(*, job_id: int) -> None:
+    """Import a confirmed job. Safe to run twice: the job is a leased claim (mentorship.leases),
+    so a second run finds it done or held. A worker killed mid-way rolled its transaction back;
+    whoever takes the expired lease over starts again from the file."""
+    token = leases.job_claim(ImportJob, pk=job_id)
+    if token is None:
         return
     try:
-        with transaction.atomic():
-            job = ImportJob.objects.select_for_update().get(pk=job_id)
-            if job.status == ImportStatus.RUNNING:
-                _run(job)
+        with leases.Heartbeat(ImportJob, pk=job_id, token=token) as heartbeat, transaction.atomic():
+            job = ImportJob.objects.get(pk=job_id)
+            _run(job, token=token, heartbeat=heartbeat)
+    except leases.LeaseLost:
+        logger.warning("Import job %s was taken over by another worker; this run wrote nothing", job_id)
     except Exception as error:
         logger.exception("Import job %s failed", job_id)
-        ImportJob.objects.filter(pk=job_id, status=ImportStatus.RUNNING).update(
-            status=ImportStatus.FAILED,
-            error=f"{type(error).__name__}: {error}"[:2000],
-            finished_at=timezone.now(),
-            content=b"",
-        )
+        # The file is kept, so HR can retry once the cause is fixed.
+        leases.job_fail(ImportJob, pk=job_id, token=token, error=f"{type(error).__name__}: {error}")
     finally:
+        _progress_clear(job_id)
+
+
+def _progress_set(job_id: int, done: int) -> None:
+    try:
+        cache.set(_progress_key(job_id), done, timeout=3600)
+    except Exception:  # progress is a nicety: the import goes on without it
+        logger.warning("Could not record the progress of import job %s", job_id, exc_info=True)
+
+
+def _progress_clear(job_id: int) -> None:
+    try:
         cache.delete(_progress_key(job_id))
+    except Exception:  # it expires by itself
+        logger.warning("Could not clear the progress of import job %s", job_id, exc_info=True)
 
 
-def _run(job: ImportJob) -> None:
+def _run(job: ImportJob, *, token: str, heartbeat: leases.Heartbeat) -> None:
     parsed = _parse(bytes(job.content))
     problems, plans, people = _check(parsed)
     if problems or people is None:  # people changed in the app since the preview (a manager left, say)
+        job = leases.fence(ImportJob, pk=job.pk, token=token)
         _store_problems(job, problems)
         job.status, job.content, job.finished_at = ImportStatus.INVALID, b"", timezone.now()
+        job.lease_token, job.lease_expires_at = "", None
         job.save()
         return
     tree = _UnitTree()
@@ -357,7 +405,8 @@ def _run(job: ImportJob) -> None:
     def report(batch: Sequence[_RowPlan]) -> None:
         nonlocal done
         done += len(batch)
-        cache.set(_progress_key(job.pk), done, timeout=3600)
+        heartbeat.check()  # taken over meanwhile: stop, and roll everything back
+        _progress_set(job.pk, done)
 
     for level in levels:
         for batch in _chunks(level, BATCH_SIZE):
@@ -367,7 +416,9 @@ def _run(job: ImportJob) -> None:
         _update_batch(batch, tree, participant_ids)
         report(batch)
 
+    job = leases.fence(ImportJob, pk=job.pk, token=token)
     job.status, job.content, job.finished_at = ImportStatus.DONE, b"", timezone.now()
+    job.lease_token, job.lease_expires_at = "", None
     job.processed_rows = len(plans)
     job.created_emails = [plan.row.email for plan in plans if plan.action == "create"]
     job.updated_emails = [plan.row.email for plan in plans if plan.action == "update"]
@@ -375,10 +426,10 @@ def _run(job: ImportJob) -> None:
     job.changes = {plan.row.email: _labels(plan) for plan in plans if plan.action == "update"}
     job.created_count, job.updated_count = len(job.created_emails), len(job.updated_emails)
     job.unchanged_count = len(job.unchanged_emails)
+    if job.invite:
+        new_users = [plan.user for plan in plans if plan.action == "create" and plan.user is not None]
+        job.invitations_sent = import_invitations_write(job=job, users=new_users)
     job.save()
-    if job.invite and job.created_emails:
-        user_ids = [plan.user.pk for plan in plans if plan.action == "create" and plan.user is not None]
-        transaction.on_commit(partial(import_invitations_send, job_id=job.pk, user_ids=user_ids))
 
 
 def _labels(plan: _RowPlan) -> list[str]:
@@ -482,22 +533,50 @@ def invitation_link(*, user: User) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-def import_invitations_send(*, job_id: int, user_ids: list[int]) -> int:
-    """Email each new person a link to set their password. Runs after the import commits."""
-    job = ImportJob.objects.select_related("created_by").get(pk=job_id)
-    inviter = (job.created_by.get_full_name() or job.created_by.email) if job.created_by else "Your HR team"
+def invitation_key(*, job_id: int, user_id: int) -> str:
+    return f"{INVITATION}:job{job_id}:user{user_id}"
+
+
+def import_invitations_write(*, job: ImportJob, users: Sequence[User]) -> int:
+    """Write one invitation per new person, as notifications, in the import's own transaction:
+    they exist exactly when the people do, and the claimed email delivery sends each once. The
+    link is made when the email is sent (invitation_email), so no token is ever stored."""
+    inviter = _inviter(job)
+    now = timezone.now()
+    rows = [
+        Notification(
+            recipient=user,
+            kind=INVITATION,
+            title=f"{inviter} invited you to the mentoring programme"[:200],
+            body="Welcome to Mentorship. Check your profile and skills, then join a program.",
+            url=reverse("participants:my_profile"),
+            dedupe_key=invitation_key(job_id=job.pk, user_id=user.pk),
+            email_status=EmailStatus.PENDING,
+            created_at=now,
+        )
+        for user in users
+    ]
+    Notification.objects.bulk_create(rows, batch_size=BATCH_SIZE, ignore_conflicts=True)
+    transaction.on_commit(pending_emails_enqueue, robust=True)
+    return len(rows)
+
+
+def _inviter(job: ImportJob) -> str:
+    return (job.created_by.get_full_name() or job.created_by.email) if job.created_by else "Your HR team"
+
+
+def invitation_email(notification: Notification) -> EmailMessage:
+    """The email of an invitation notification, with a fresh link to choose a password."""
+    job_id = int(notification.dedupe_key.split(":")[1].removeprefix("job"))
+    job = ImportJob.objects.select_related("created_by").filter(pk=job_id).first()
+    user = notification.recipient
     reset_url = settings.SITE_URL.rstrip("/") + reverse("account_reset_password")
-    messages = []
-    for user in User.objects.filter(pk__in=user_ids).order_by("pk"):
-        context = {"user": user, "inviter": inviter, "link": invitation_link(user=user), "reset_url": reset_url}
-        subject = render_to_string("imports/email/invitation_subject.txt", context).strip()
-        body = render_to_string("imports/email/invitation_message.txt", context)
-        messages.append(EmailMessage(subject=subject, body=body, to=[user.email]))
-    sent = 0
-    for batch in _chunks(messages, 100):
-        try:
-            sent += mailers.default.send_messages(list(batch)) or 0
-        except Exception:  # the import stands; HR can ask people to use "Forgot password"
-            logger.exception("Sending invitations for import job %s failed", job_id)
-    ImportJob.objects.filter(pk=job_id).update(invitations_sent=sent)
-    return sent
+    context = {
+        "user": user,
+        "inviter": _inviter(job) if job is not None else "Your HR team",
+        "link": invitation_link(user=user),
+        "reset_url": reset_url,
+    }
+    subject = render_to_string("imports/email/invitation_subject.txt", context).strip()
+    body = render_to_string("imports/email/invitation_message.txt", context)
+    return EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[user.email])

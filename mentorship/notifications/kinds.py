@@ -13,6 +13,7 @@ ENROLLMENT_CLOSING = "enrollment_closing"
 HR_ALERT = "hr_alert"
 HR_DIGEST = "hr_digest"
 DIGEST = "digest"  # a participant's weekly digest of the reminders they chose to collect
+INVITATION = "invitation"  # an imported person's invitation to choose a password (imports app)
 
 # What a participant may choose for, in the order the preferences page lists them.
 CONFIGURABLE = {

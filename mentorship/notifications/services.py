@@ -1,13 +1,14 @@
 """Every write to notifications: create once per dedupe key, deliver the email at most once."""
 
+import hashlib
 import logging
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from smtplib import SMTPDataError, SMTPException, SMTPRecipientsRefused, SMTPSenderRefused
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.template.loader import render_to_string
@@ -17,7 +18,7 @@ from django.utils import timezone
 from mentorship.accounts.models import User
 from mentorship.notifications import kinds
 from mentorship.notifications.models import EmailStatus, Notification
-from mentorship.tasking import enqueue_on_commit
+from mentorship.tasking import enqueue_now, enqueue_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -28,9 +29,9 @@ MAX_EMAIL_ATTEMPTS = 6
 # The task's backoff doubles from 1 s up to this cap (Celery adds jitter below it).
 RETRY_BACKOFF_MAX = 600
 # A claim older than this belongs to a worker that died mid-send (the SMTP timeout is 20 s): the
-# redelivered task, or the sweep, may take the row over. Shorter than the broker's visibility
-# timeout, so a redelivered task always finds the row claimable.
-CLAIM_LEASE = timedelta(minutes=10)
+# redelivered task, or the recovery pass, may take the row over. Shorter than the broker's
+# visibility timeout (4 minutes), so a redelivered task always finds the row claimable.
+CLAIM_LEASE = timedelta(minutes=2)
 # A pending row handed to the broker longer ago than this, and still pending, was lost.
 REQUEUE_AFTER = timedelta(minutes=5)
 # How many ids one fan-out message carries, and how many rows one sweep re-enqueues at most.
@@ -82,7 +83,27 @@ def absolute_url(path: str) -> str:
     return urljoin(settings.SITE_URL.rstrip("/") + "/", path.lstrip("/")) if path else settings.SITE_URL
 
 
-def _message(notification: Notification) -> EmailMultiAlternatives:
+def message_id(dedupe_key: str) -> str:
+    """A Message-ID that is the same every time this notification is sent. Delivery is at least
+    once: a worker killed after the mail server accepted a message and before the row was marked
+    sent sends it again after the claim's lease, and the receiving side can recognise the copy."""
+    digest = hashlib.sha256(dedupe_key.encode()).hexdigest()[:40]
+    domain = urlsplit(settings.SITE_URL).hostname or "localhost"
+    return f"<{digest}.notification@{domain}>"
+
+
+def _message(notification: Notification) -> EmailMessage:
+    if notification.kind == kinds.INVITATION:
+        from mentorship.imports.services import invitation_email  # imports notify through this module
+
+        message = invitation_email(notification)
+    else:
+        message = _notification_message(notification)
+    message.extra_headers["Message-ID"] = message_id(notification.dedupe_key)
+    return message
+
+
+def _notification_message(notification: Notification) -> EmailMultiAlternatives:
     context = {
         "notification": notification,
         "link": absolute_url(notification.url),
@@ -181,12 +202,8 @@ def pending_emails_enqueue(*, now: datetime | None = None) -> int:
     handed: list[int] = []
     for start in range(0, len(ids), ENQUEUE_CHUNK):
         chunk = ids[start : start + ENQUEUE_CHUNK]
-        try:
-            tasks.notification_emails_deliver.apply_async(args=(chunk,), retry=False)
-        except Exception:  # any broker failure
-            logger.warning(
-                "Could not enqueue %d emails; the next sweep will retry them", len(ids) - start, exc_info=True
-            )
+        if not enqueue_now(tasks.notification_emails_deliver, chunk):
+            logger.warning("%d emails wait for the next pass", len(ids) - start)
             break
         handed.extend(chunk)
     if handed:
@@ -203,7 +220,7 @@ def notification_emails_fan_out(*, notification_ids: Iterable[int]) -> None:
     from mentorship.notifications import tasks
 
     for notification_id in notification_ids:
-        tasks.notification_email_deliver.delay(notification_id)
+        enqueue_now(tasks.notification_email_deliver, notification_id)
 
 
 def unread(user: User) -> "QuerySet[Notification]":

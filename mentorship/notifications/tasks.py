@@ -17,3 +17,9 @@ def notification_email_deliver(notification_id: int) -> None:
 @shared_task
 def notification_emails_deliver(notification_ids: list[int]) -> None:
     services.notification_emails_fan_out(notification_ids=notification_ids)
+
+
+@shared_task
+def emails_recover() -> int:
+    """Between sweeps: hand over emails whose message was lost or whose sender died mid-send."""
+    return services.pending_emails_enqueue()
