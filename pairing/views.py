@@ -139,7 +139,45 @@ def run_start(request: HttpRequest, program_id: int) -> HttpResponse:
     except ValidationError as error:
         _error(request, error)
         return redirect("pairing:program_runs", program.pk)
-    messages.success(request, "Matching started. Results appear here as soon as the run finishes.")
+    _queued_message(request, run, "Matching")
+    return redirect("pairing:run", run.pk)
+
+
+def _queued_message(request: HttpRequest, run: MatchRun, what: str) -> None:
+    """Say whether a worker has the run; with the broker down the run waits, saved, for the
+    recovery pass to hand it over."""
+    run.refresh_from_db(fields=["enqueued_at"])
+    if run.enqueued_at is None:
+        messages.warning(
+            request, f"{what} queued; it will start as soon as workers are available. This page follows it."
+        )
+    else:
+        messages.success(request, f"{what} started. Results appear here as soon as the run finishes.")
+
+
+@require_POST
+@login_required
+def run_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    run = _run_for_hr(request, pk, to_change=True)
+    try:
+        services.match_run_cancel(run=run, by=request.user)  # type: ignore[arg-type]
+    except ValidationError as error:
+        _error(request, error)
+    else:
+        messages.success(request, "Run cancelled. The program is free for a new run.")
+    return redirect("pairing:run", run.pk)
+
+
+@require_POST
+@login_required
+def run_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    run = _run_for_hr(request, pk, to_change=True)
+    try:
+        run = services.match_run_retry(run=run, by=request.user)  # type: ignore[arg-type]
+    except ValidationError as error:
+        _error(request, error)
+    else:
+        _queued_message(request, run, "Retry")
     return redirect("pairing:run", run.pk)
 
 
@@ -185,7 +223,12 @@ def _editable(run: MatchRun, user: Any) -> bool:
 
 
 def _run_context(request: HttpRequest, run: MatchRun) -> dict[str, Any]:
-    context: dict[str, Any] = {"run": run, "program": run.program}
+    context: dict[str, Any] = {
+        "run": run,
+        "program": run.program,
+        "can_cancel": services.can_cancel_run(request.user, run),
+        "can_retry": services.can_retry_run(request.user, run),
+    }
     if run.status != RunStatus.DONE:
         return context
     labels = org_unit_labels()
@@ -348,6 +391,9 @@ def run_resolve(request: HttpRequest, pk: int) -> HttpResponse:
         _error(request, error)
         return redirect("pairing:run", run.pk)
     messages.success(request, "Re-solving the rest: pinned and manual pairs are kept, removed pairs stay apart.")
+    new_run.refresh_from_db(fields=["enqueued_at"])
+    if new_run.enqueued_at is None:
+        messages.warning(request, "The re-solve is queued; it will start as soon as workers are available.")
     return redirect("pairing:run", new_run.pk)
 
 

@@ -11,11 +11,13 @@ import pytest
 from allauth.account.models import EmailAddress
 from celery.contrib.testing.worker import start_worker
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
+from django.core.cache.backends.db import DatabaseCache
 from django.core.cache.backends.redis import RedisCache
 
 from mentorship.accounts.models import User
 from mentorship.celery import app as celery_app
+from mentorship.core.cache import FallbackCache
 from mentorship.participants import services
 from mentorship.participants.models import OrgUnit, Participant
 
@@ -26,8 +28,9 @@ def pytest_configure(config: pytest.Config) -> None:
     # Tests may share the cache with a developer's running app: keep their keys apart.
     # Real hashing costs half a second per password; tests check flows, not the hash.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    for alias in settings.CACHES.values():  # with Redis: the fallback cache and its two caches
+        alias["KEY_PREFIX"] = f"test-{os.getpid()}"
     default = settings.CACHES["default"]
-    default["KEY_PREFIX"] = f"test-{os.getpid()}"
     if default["BACKEND"].endswith("FileBasedCache"):
         default["LOCATION"] = tempfile.mkdtemp(prefix="mentorship-test-cache-")
     # A queue of this run's own on the shared broker, so another run's worker (or the app's)
@@ -37,13 +40,17 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def clear_test_cache() -> None:
     """Delete this run's cache keys only: a Redis FLUSHDB would also drop the broker's queues."""
-    if isinstance(cache, RedisCache):
-        client = cache._cache.get_client(write=True)
-        keys = list(client.scan_iter(f"{settings.CACHES['default']['KEY_PREFIX']}:*"))
-        if keys:
-            client.delete(*keys)
-    else:
-        cache.clear()
+    for alias in settings.CACHES:
+        backend = caches[alias]
+        if isinstance(backend, FallbackCache | DatabaseCache):
+            continue  # the first's caches are cleared on their own; the second lives in the test database
+        if isinstance(backend, RedisCache):
+            client = backend._cache.get_client(write=True)
+            keys = list(client.scan_iter(f"{settings.CACHES[alias]['KEY_PREFIX']}:*"))
+            if keys:
+                client.delete(*keys)
+        else:
+            backend.clear()
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

@@ -21,6 +21,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models import Count
 from django.db.models.functions import Lower
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -559,6 +560,21 @@ def import_invitations_write(*, job: ImportJob, users: Sequence[User]) -> int:
     Notification.objects.bulk_create(rows, batch_size=BATCH_SIZE, ignore_conflicts=True)
     transaction.on_commit(pending_emails_enqueue, robust=True)
     return len(rows)
+
+
+def invitations_status(*, job: ImportJob) -> dict[str, int]:
+    """How the import's invitations stand: {"sent": n, "waiting": n, "failed": n}."""
+    counts = dict(
+        Notification.objects.filter(dedupe_key__startswith=f"{INVITATION}:job{job.pk}:")
+        .values_list("email_status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {
+        "sent": counts.get(EmailStatus.SENT, 0),
+        "waiting": counts.get(EmailStatus.PENDING, 0) + counts.get(EmailStatus.SENDING, 0),
+        "failed": counts.get(EmailStatus.FAILED, 0),
+    }
 
 
 def _inviter(job: ImportJob) -> str:

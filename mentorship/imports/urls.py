@@ -10,4 +10,5 @@ urlpatterns = [
     path("<int:pk>/confirm/", views.confirm, name="confirm"),
     path("<int:pk>/progress/", views.progress, name="progress"),
     path("<int:pk>/result/", views.result, name="result"),
+    path("<int:pk>/retry/", views.retry, name="retry"),
 ]

@@ -5,6 +5,7 @@ import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -100,6 +101,26 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
     job = services.import_job_confirm(job=job, invite=form.cleaned_data["invite"])
     if job.status == ImportStatus.INVALID:
         messages.error(request, "People changed since the preview; the file now has problems.")
+    _say_if_waiting(request, job)
+    return redirect(_page_for(job))
+
+
+def _say_if_waiting(request: HttpRequest, job: ImportJob) -> None:
+    if job.status == ImportStatus.QUEUED and job.enqueued_at is None:  # the broker is down
+        messages.warning(request, "Import queued; it will start as soon as workers are available.")
+
+
+@require_POST
+@login_required
+def retry(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job_for(request, pk, defer=HEAVY)
+    try:
+        job = services.import_job_retry(job=job, by=request.user)  # type: ignore[arg-type]
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        _say_if_waiting(request, job)
     return redirect(_page_for(job))
 
 
@@ -131,5 +152,14 @@ def result(request: HttpRequest, pk: int) -> HttpResponse:
     page = Paginator(emails, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
     rows = [(email, job.changes.get(email, [])) for email in page.object_list]
     tabs = [(name, counts[name]) for name in RESULT_LISTS]
-    context = {"job": job, "counts": counts, "chosen": chosen, "page": page, "rows": rows, "tabs": tabs}
+    context = {
+        "job": job,
+        "counts": counts,
+        "chosen": chosen,
+        "page": page,
+        "rows": rows,
+        "tabs": tabs,
+        "can_retry": services.can_retry_import(job),
+        "invitations": services.invitations_status(job=job) if job.invite else {},
+    }
     return render(request, "imports/result.html", context)

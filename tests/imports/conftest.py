@@ -10,6 +10,8 @@ from django.test import Client
 from django.urls import reverse
 
 from mentorship.accounts.models import User
+from mentorship.notifications.models import EmailStatus, Notification
+from mentorship.notifications.services import notification_email_deliver
 from mentorship.participants.models import OrgUnit, Participant
 
 HEADER = (
@@ -136,3 +138,9 @@ def post_file(client: Client, content: bytes, name: str = "people.csv") -> Any:
 def hr_client(client: Client, hr_admin: Participant) -> Client:
     client.force_login(hr_admin.user)
     return client
+
+
+def deliver_invitations() -> int:
+    """What the email workers do with the invitations an import wrote: send each pending one."""
+    pending = Notification.objects.filter(kind="invitation", email_status=EmailStatus.PENDING).order_by("pk")
+    return sum(notification_email_deliver(notification_id=pk) for pk in pending.values_list("pk", flat=True))

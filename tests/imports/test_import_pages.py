@@ -15,7 +15,7 @@ from mentorship.imports import services
 from mentorship.imports.models import ImportJob, ImportStatus
 from mentorship.imports.parsing import parse_csv
 from mentorship.participants.models import LANGUAGES, Participant
-from tests.imports.conftest import counts, make_csv, person_row, post_file, team_csv
+from tests.imports.conftest import counts, deliver_invitations, make_csv, person_row, post_file, team_csv
 
 pytestmark = pytest.mark.django_db
 
@@ -178,6 +178,7 @@ def test_the_invitation_link_lets_a_new_person_choose_a_password(
     job = services.import_job_create(file_name="t.csv", content=make_csv([person_row("nia@example.com")]), by=None)
     with django_capture_on_commit_callbacks(execute=True):
         services.import_job_confirm(job=job, invite=True)
+    assert deliver_invitations() == 1
     link = re.search(r"https?://\S+/accounts/password/reset/key/\S+", mailoutbox[0].body).group(0)
     form_page = client.get(urlsplit(link).path, follow=True)
     assert form_page.status_code == 200

@@ -11,7 +11,15 @@ from mentorship.accounts.models import User
 from mentorship.imports import services
 from mentorship.imports.models import ImportJob, ImportStatus
 from mentorship.participants.models import OrgUnit, Participant
-from tests.imports.conftest import BAD_VALUES, HEADER, counts, make_csv, person_row, team_csv
+from tests.imports.conftest import (
+    BAD_VALUES,
+    HEADER,
+    counts,
+    deliver_invitations,
+    make_csv,
+    person_row,
+    team_csv,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -274,13 +282,18 @@ def test_invitations_are_sent_only_when_asked(mailoutbox, django_capture_on_comm
     job = check(make_csv(rows), by=hr_admin.user)
     with django_capture_on_commit_callbacks(execute=True):
         job = services.import_job_confirm(job=job, invite=True)
+    assert mailoutbox == []  # written with the import, sent by the email workers
+    assert deliver_invitations() == 1
+    assert deliver_invitations() == 0  # each once
 
     (mail,) = mailoutbox  # the new person only, never someone already in the app
     assert mail.to == ["new@example.com"]
     assert "Harriet HR invited you" in mail.subject
     assert "Hello Nia" in mail.body
+    assert mail.extra_headers["Message-ID"].endswith(".notification@localhost>")
     job.refresh_from_db()
     assert job.invitations_sent == 1
+    assert services.invitations_status(job=job) == {"sent": 1, "waiting": 0, "failed": 0}
 
 
 def test_the_progress_of_a_running_import_comes_from_the_cache() -> None:
