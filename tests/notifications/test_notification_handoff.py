@@ -51,8 +51,6 @@ def test_the_fan_out_sends_one_message_per_email(monkeypatch: pytest.MonkeyPatch
     from mentorship.notifications import tasks
 
     sent: list[int] = []
-    monkeypatch.setattr(
-        tasks.notification_email_deliver, "apply_async", lambda args, kwargs, retry: sent.append(*args)
-    )
+    monkeypatch.setattr(tasks.notification_email_deliver, "apply_async", lambda args, kwargs, retry: sent.append(*args))
     services.notification_emails_fan_out(notification_ids=[3, 5, 8])
     assert sent == [3, 5, 8]
