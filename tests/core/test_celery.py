@@ -89,4 +89,17 @@ def test_celery_is_configured_for_reliable_delivery() -> None:
     assert conf.task_reject_on_worker_lost is True
     assert conf.task_time_limit > conf.task_soft_time_limit
     if conf.broker_url.startswith("redis"):
-        assert conf.broker_transport_options["visibility_timeout"] > conf.task_time_limit
+        # A task whose worker died comes back within 5 minutes; tasks that may run longer than
+        # that are leased jobs, whose redelivered copy finds the lease held and does nothing.
+        assert conf.broker_transport_options["visibility_timeout"] <= 300
+
+
+def test_a_killed_job_or_email_is_taken_over_within_five_minutes(settings) -> None:
+    from mentorship.notifications.services import CLAIM_LEASE
+
+    # Leased job: the lease runs out, then the next recovery pass queues the job again.
+    assert settings.JOB_LEASE_SECONDS + 2 * settings.JOB_RECOVERY_SECONDS <= 300
+    assert settings.CELERY_BEAT_SCHEDULE["match-runs-recover"]["schedule"].total_seconds() <= 60
+    assert settings.CELERY_BEAT_SCHEDULE["imports-recover"]["schedule"].total_seconds() <= 60
+    # Email: a redelivered message finds the dead worker's claim expired and takes it over.
+    assert CLAIM_LEASE.total_seconds() < 240
