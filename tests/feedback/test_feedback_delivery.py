@@ -110,6 +110,43 @@ def test_two_concurrent_deliveries_of_one_reminder_send_one_email(due_pair: Ment
     assert (note.email_status, note.attempts) == (EmailStatus.SENT, 1)
 
 
+def test_two_concurrent_sweeps_count_only_the_rows_each_wrote(due_pair: Mentorship) -> None:
+    """The reminders are written once, and the two sweeps' statistics add up to what was written,
+    not to what each meant to write."""
+    barrier = threading.Barrier(2, timeout=10)
+    totals: list[int] = []
+
+    def sweep() -> None:
+        barrier.wait()
+        try:
+            totals.append(services.sweep().total)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=sweep) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    written = Notification.objects.filter(kind="session_rating").count()
+    assert written == 2
+    assert sorted(totals) == [0, 2]
+
+
+def test_an_email_carries_the_same_message_id_each_time_it_is_sent(due_pair: Mentorship, mailoutbox: list[Any]) -> None:
+    services.sweep()
+    note = Notification.objects.filter(kind="session_rating").first()
+    assert notification_services.notification_email_deliver(notification_id=note.pk) is True
+    # A crash after the mail server accepted it and before the row was marked sent: sent again.
+    Notification.objects.filter(pk=note.pk).update(email_status=EmailStatus.PENDING)
+    assert notification_services.notification_email_deliver(notification_id=note.pk) is True
+    first, second = (message.extra_headers["Message-ID"] for message in mailoutbox)
+    assert first == second == notification_services.message_id(note.dedupe_key)
+    assert first.startswith("<") and first.endswith(".notification@localhost>")
+    other = Notification.objects.exclude(pk=note.pk).filter(kind="session_rating").first()
+    assert notification_services.message_id(other.dedupe_key) != first
+
+
 def test_a_claim_left_by_a_crashed_worker_is_taken_over_after_the_lease_and_sent_once(
     due_pair: Mentorship, mailoutbox: list[Any]
 ) -> None:
