@@ -177,9 +177,12 @@ if REDIS_URL:
         # long jobs hold leases (mentorship.leases), so a copy handed over while the first still
         # runs finds the lease held and does nothing; the short ones claim their rows.
         "visibility_timeout": 240,
-        # Fail fast when Redis is unreachable: a request must not hang on enqueueing.
+        # Fail fast when Redis is unreachable: a request must not hang on enqueueing. No retries
+        # when a publisher opens its channel (kombu would retry for broker_connection_timeout,
+        # 2 s per enqueue); the worker's and beat's own reconnect policies are not affected.
         "socket_connect_timeout": 2,
         "socket_timeout": 5,
+        "max_retries": 0,
     }
 else:
     _broker_dir = VAR_DIR / "broker"

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import signal
 import subprocess
 import sys
@@ -39,7 +38,7 @@ from http.cookiejar import CookieJar
 from pathlib import Path
 from typing import Any
 from urllib.error import HTTPError, URLError
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 from urllib.request import HTTPCookieProcessor, HTTPRedirectHandler, Request, build_opener
 
 from mentorship.core.drill.servers import (
@@ -71,6 +70,12 @@ class Tally:
     def record(self, name: str, passed: bool, detail: str) -> None:
         self.outcomes.append(Outcome(name, passed, detail))
         print(f"  [{'pass' if passed else 'FAIL'}] {name}: {detail}", flush=True)
+
+
+def url(name: str, *args: Any) -> str:
+    from django.urls import reverse
+
+    return reverse(name, args=args)
 
 
 # --- A browser without a browser ------------------------------------------------------------------
@@ -109,8 +114,8 @@ class Browser:
             return 0, "", ""
 
     def login(self, email: str, password: str = DRILL_PASSWORD) -> int:
-        self.go("GET", "/accounts/login/")
-        status, _, _ = self.go("POST", "/accounts/login/", {"login": email, "password": password})
+        self.go("GET", url("account_login"))
+        status, _, _ = self.go("POST", url("account_login"), {"login": email, "password": password})
         return status
 
 
@@ -142,7 +147,7 @@ class App:
             "web", gunicorn, "mentorship.wsgi:application", "--bind", f"127.0.0.1:{self.port}", "--workers", "2",
             "--timeout", "60",
         )  # fmt: skip
-        if not wait_until(lambda: Browser(self.base).go("GET", "/accounts/login/")[0] == 200, 60, 0.5):
+        if not wait_until(lambda: Browser(self.base).go("GET", url("account_login"))[0] == 200, 60, 0.5):
             raise RuntimeError(f"gunicorn did not answer; see {self.folder / 'web.log'}")
 
     def start_worker(self) -> None:
@@ -185,11 +190,12 @@ def db(read: Callable[[], Any], default: Any = None) -> Any:
     next call opens a new one."""
     from django.db import connections
 
-    try:
-        return read()
-    except Exception:
-        connections.close_all()
-        return default
+    for _ in range(2):
+        try:
+            return read()
+        except Exception:
+            connections.close_all()
+    return default
 
 
 # --- The drill ------------------------------------------------------------------------------------
@@ -285,52 +291,65 @@ def latest_run(program_id: int) -> int | None:
     return db(lambda: MatchRun.objects.filter(program_id=program_id).order_by("-pk").values_list("pk", flat=True)[0])
 
 
-def kill_mid_run_and_import(app: App, seeded: Seed, tally: Tally, bound: float) -> None:
-    from mentorship.imports import services as imports
-    from mentorship.imports.models import ImportJob
+def kill_mid_run(app: App, seeded: Seed, tally: Tally, bound: float) -> float | None:
+    """Returns the recovery time: from the kill until the run is done."""
     from pairing.models import MatchRun
 
     hr = Browser(app.base)
     hr.login(seeded.hr_email)
-    hr.go("POST", f"/imports/{seeded.big_job_id}/confirm/", {"invite": "on"})
+    hr.go("POST", url("pairing:run_start", seeded.program_id))
+    run_id = latest_run(seeded.program_id)
+    if run_id is None:
+        tally.record("SIGKILL mid match run", False, "the run did not start")
+        return None
+    wait_until(lambda: run_status(run_id) == "running", 60, 0.05)
+    in_flight = run_status(run_id) == "running"
+    app.kill_worker()
+    killed = time.monotonic()
+    app.start_worker()
+    done = wait_until(lambda: run_status(run_id) == "done", bound, 0.5)
+    recovery = time.monotonic() - killed
+    attempts = db(lambda: MatchRun.objects.values_list("attempts", flat=True).get(pk=run_id), 0)
+    free = db(
+        lambda: not MatchRun.objects.filter(program_id=seeded.program_id, status__in=["queued", "running"]).exists()
+    )
+    tally.record(
+        "SIGKILL mid match run",
+        in_flight and done and attempts == 2 and bool(free),
+        f"killed while {'running' if in_flight else 'NOT running'}; done {recovery:.0f} s after the kill on "
+        f"attempt {attempts}, program free for the next run"
+        if done
+        else f"still {run_status(run_id)} {bound:.0f} s after the kill",
+    )
+    return recovery if done else None
+
+
+def kill_mid_import(app: App, seeded: Seed, tally: Tally, bound: float) -> None:
+    from mentorship.imports import services as imports
+    from mentorship.imports.models import ImportJob
+
+    hr = Browser(app.base)
+    hr.login(seeded.hr_email)
+    hr.go("POST", url("imports:confirm", seeded.big_job_id), {"invite": "on"})
 
     def importing() -> bool:
         job = db(lambda: ImportJob.objects.get(pk=seeded.big_job_id))
         return job is not None and job.status == "running" and db(lambda: imports.import_progress(job=job), 0) > 0
 
-    wait_until(importing, 120, 0.1)
-    hr.go("POST", f"/matching/programs/{seeded.program_id}/start/")
-    run_id = latest_run(seeded.program_id)
-    if run_id is None:
-        tally.record("SIGKILL mid match run", False, "the run did not start")
-        return
-    wait_until(lambda: run_status(run_id) == "running", 60, 0.05)
-    in_flight = run_status(run_id) == "running" and importing()
+    in_flight = wait_until(importing, 120, 0.05)
     app.kill_worker()
     killed = time.monotonic()
-    states = f"run {run_status(run_id)}, import {job_status(seeded.big_job_id)} at the kill"
     app.start_worker()
-    run_done = wait_until(lambda: run_status(run_id) == "done", bound, 1)
-    run_recovery = time.monotonic() - killed
-    import_done = wait_until(lambda: job_status(seeded.big_job_id) == "done", bound, 1)
-    import_recovery = time.monotonic() - killed
-    attempts = db(lambda: MatchRun.objects.values_list("attempts", flat=True).get(pk=run_id), 0)
-    tally.record(
-        "SIGKILL mid match run",
-        in_flight and run_done and attempts == 2,
-        f"{states}; done {run_recovery:.0f} s after the kill (attempt {attempts})"
-        if run_done
-        else f"{states}; still {run_status(run_id)} after {bound:.0f} s",
-    )
+    done = wait_until(lambda: job_status(seeded.big_job_id) == "done", bound, 0.5)
     job = db(lambda: ImportJob.objects.get(pk=seeded.big_job_id))
     counts_ok = job is not None and job.created_count + job.unchanged_count + job.updated_count == job.total_rows
     tally.record(
         "SIGKILL mid import",
-        in_flight and import_done and counts_ok,
-        f"done {import_recovery:.0f} s after the kill: {job.created_count} added, {job.unchanged_count} unchanged, "
-        f"{job.invitations_sent} invitations written"
-        if import_done and job is not None
-        else f"still {job_status(seeded.big_job_id)} after {bound:.0f} s",
+        in_flight and done and counts_ok,
+        f"killed {'mid-import' if in_flight else 'NOT mid-import'}; done {time.monotonic() - killed:.0f} s after "
+        f"the kill: {job.created_count} added, {job.unchanged_count} unchanged, {job.invitations_sent} invitations"
+        if done and job is not None
+        else f"still {job_status(seeded.big_job_id)} {bound:.0f} s after the kill",
     )
 
 
@@ -340,27 +359,27 @@ def kill_mid_email_batch(app: App, sink: SMTPSink, seeded: Seed, tally: Tally, b
 
     invitations = Notification.objects.filter(kind="invitation")
     total = db(invitations.count, 0)
-    wait_until(lambda: len(sink.messages) >= max(20, total // 10), 120, 0.05)
+    sent = invitations.filter(email_status=EmailStatus.SENT)
+    wait_until(lambda: db(sent.count, 0) >= total // 10, 120, 0.02)
+    mid_batch = 0 < db(sent.count, 0) < total
     app.kill_worker()
     killed = time.monotonic()
     # A claim whose message the sink already holds was cut between the SMTP hand-off and the
     # UPDATE that marks it sent: sending it again after the lease is the one allowed duplicate.
     received = set(sink.message_ids())
-    cut = [
-        key
-        for key in db(
-            lambda: list(invitations.filter(email_status=EmailStatus.SENDING).values_list("dedupe_key", flat=True)), []
-        )
-        if message_id(key) in received
-    ]
+    sending = db(
+        lambda: list(invitations.filter(email_status=EmailStatus.SENDING).values_list("dedupe_key", flat=True)), []
+    )
+    cut = [key for key in sending if message_id(key) in received]
     tally.handoff_cuts += len(cut)
-    sent_at_kill = len(received)
+    out = db(sent.count, 0)
     app.start_worker()
-    done = wait_until(lambda: db(invitations.filter(email_status=EmailStatus.SENT).count, 0) == total, bound, 1)
+    done = wait_until(lambda: db(sent.count, 0) == total, bound, 1)
     tally.record(
         "SIGKILL mid email batch (after the import's commit)",
-        done,
-        f"{sent_at_kill} of {total} invitations out at the kill, {len(cut)} kill(s) inside an SMTP hand-off; "
+        done and mid_batch,
+        f"{out} of {total} invitations sent at the kill, {len(sending)} being sent, {len(cut)} of them inside "
+        "the SMTP hand-off; "
         + (f"all sent {time.monotonic() - killed:.0f} s after the kill" if done else f"not all sent in {bound:.0f} s"),
     )
 
@@ -374,7 +393,7 @@ def redis_outage(app: App, redis: RedisServer, seeded: Seed, tally: Tally, bound
             statuses.append(Browser(app.base).login(email))
         attacker = Browser(app.base)
         failed = [attacker.login(seeded.logins[-1], "wrong-password") for _ in range(6)]
-        _, body, _ = attacker.go("POST", "/accounts/login/", {"login": seeded.logins[-1], "password": DRILL_PASSWORD})
+        _, body, _ = attacker.go("POST", url("account_login"), {"login": seeded.logins[-1], "password": DRILL_PASSWORD})
         limited = "Too many failed login attempts" in body
         errors = sum(1 for status in [*statuses, *failed] if status >= 500 or status == 0)
         tally.login_500s += errors
@@ -392,16 +411,14 @@ def redis_outage(app: App, redis: RedisServer, seeded: Seed, tally: Tally, bound
         from django.utils import timezone
 
         day = (timezone.localdate() - timedelta(days=1)).isoformat()
-        mentee.go("GET", f"/mentorships/{seeded.mentorship_id}/sessions/new/")
-        logged, _, where = mentee.go(
-            "POST",
-            f"/mentorships/{seeded.mentorship_id}/sessions/new/",
-            {"held_on": day, "duration_minutes": "45", "format": "meeting"},
-        )
+        log_url = url("workspace:session_log", seeded.mentorship_id)
+        mentee.go("GET", log_url)
+        logged, _, where = mentee.go("POST", log_url, {"held_on": day, "duration_minutes": "45", "format": "meeting"})
         rated = 0
-        if match := re.search(r"/sessions/(\d+)/rate/", where):
-            mentee.go("GET", match.group(0))
-            rated, _, _ = mentee.go("POST", match.group(0), {"score": "5", "learned": "Drill"})
+        if where.endswith("/rate/"):
+            rate_url = urlsplit(where).path
+            mentee.go("GET", rate_url)
+            rated, _, _ = mentee.go("POST", rate_url, {"score": "5", "learned": "Drill"})
         tally.record(
             "Redis stopped: session logging and rating",
             logged == 302 and rated == 302,
@@ -410,11 +427,11 @@ def redis_outage(app: App, redis: RedisServer, seeded: Seed, tally: Tally, bound
 
         hr = Browser(app.base)
         hr.login(seeded.hr_email)
-        started, _, location = hr.go("POST", f"/matching/programs/{seeded.small_program_id}/start/")
-        _, page, _ = hr.go("GET", location.replace(app.base, "")) if location else (0, "", "")
+        started, _, location = hr.go("POST", url("pairing:run_start", seeded.small_program_id))
+        _, page, _ = hr.go("GET", urlsplit(location).path) if location else (0, "", "")
         run_id = latest_run(seeded.small_program_id)
-        confirmed, _, job_location = hr.go("POST", f"/imports/{seeded.small_job_id}/confirm/", {"invite": "on"})
-        _, job_page, _ = hr.go("GET", job_location.replace(app.base, "")) if job_location else (0, "", "")
+        confirmed, _, job_location = hr.go("POST", url("imports:confirm", seeded.small_job_id), {"invite": "on"})
+        _, job_page, _ = hr.go("GET", urlsplit(job_location).path) if job_location else (0, "", "")
     finally:
         time.sleep(max(0.0, 20 - (time.monotonic() - stopped)))  # an outage of at least 20 s
         redis.start()
@@ -454,21 +471,24 @@ def two_beats(app: App, tally: Tally, seconds: float) -> None:
 
 
 def postgres_restart(app: App, cluster: PostgresCluster, seeded: Seed, tally: Tally, bound: float) -> None:
+    from django.db import connections
+
     cluster.stop("fast")
-    down = [Browser(app.base).go("GET", "/accounts/login/")[0] for _ in range(3)]
+    down = [Browser(app.base).login(seeded.hr_email) for _ in range(3)]
     time.sleep(3)
     cluster.start()
+    connections.close_all()
     started = time.monotonic()
     ok = wait_until(lambda: Browser(app.base).login(seeded.hr_email) == 302, 60, 1)
     hr = Browser(app.base)
     hr.login(seeded.hr_email)
-    hr.go("POST", f"/matching/programs/{seeded.small_program_id}/start/")
+    hr.go("POST", url("pairing:run_start", seeded.small_program_id))
     run_id = latest_run(seeded.small_program_id)
     ran = run_id is not None and wait_until(lambda: run_status(run_id) == "done", bound, 1)
     tally.record(
         "PostgreSQL restart",
         ok and ran,
-        f"while down: pages answered {Counter(down)}; logins back {time.monotonic() - started:.0f} s after the "
+        f"while down: logins answered {dict(Counter(down))}; logins back {time.monotonic() - started:.0f} s after the "
         f"restart, a new run {'finished' if ran else 'did NOT finish'} without restarting web, worker or beat",
     )
 
@@ -481,11 +501,16 @@ def final_counts(sink: SMTPSink, seeded: Seed, tally: Tally, bound: float) -> tu
 
     open_emails = Notification.objects.filter(email_status__in=[EmailStatus.PENDING, EmailStatus.SENDING])
     wait_until(lambda: db(open_emails.count, 1) == 0, bound, 2)
-    stuck = (
-        db(MatchRun.objects.filter(status__in=ACTIVE_RUN_STATUSES).count, 0)
-        + db(ImportJob.objects.filter(status__in=["queued", "running"]).count, 0)
-        + db(open_emails.count, 0)
+    stuck_runs = db(
+        lambda: list(MatchRun.objects.filter(status__in=ACTIVE_RUN_STATUSES).values_list("pk", "status")), []
     )
+    stuck_jobs = db(
+        lambda: list(ImportJob.objects.filter(status__in=["queued", "running"]).values_list("pk", "status")), []
+    )
+    stuck_emails = db(open_emails.count, 0)
+    stuck = len(stuck_runs) + len(stuck_jobs) + stuck_emails
+    if stuck:
+        print(f"  stuck: runs {stuck_runs}, imports {stuck_jobs}, {stuck_emails} emails", flush=True)
     counts = Counter(sink.message_ids())
     duplicates = sum(n - 1 for n in counts.values())
     invited = db(
@@ -502,7 +527,7 @@ def final_counts(sink: SMTPSink, seeded: Seed, tally: Tally, bound: float) -> tu
 @contextmanager
 def servers(folder: Path) -> Iterator[tuple[PostgresCluster, RedisServer, SMTPSink]]:
     cluster = PostgresCluster()
-    redis = RedisServer(folder)
+    redis = RedisServer()
     sink = SMTPSink()
     try:
         cluster.init()
@@ -566,12 +591,16 @@ def main(argv: list[str] | None = None) -> int:
             app.start_worker()
             app.start_beat()
             print("Experiments:", flush=True)
-            kill_mid_run_and_import(app, seeded, tally, bound)
-            kill_mid_email_batch(app, sink, seeded, tally, bound)
+            recovery = kill_mid_run(app, seeded, tally, bound)
+            kill_mid_import(app, seeded, tally, bound)
+            kill_mid_email_batch(app, sink, seeded, tally, max(bound, 420))  # email claims last 2 minutes
             redis_outage(app, redis, seeded, tally, bound)
             two_beats(app, tally, 60 if options.quick else 120)
             postgres_restart(app, cluster, seeded, tally, bound)
             stuck, lost, duplicates = final_counts(sink, seeded, tally, bound)
+        except BaseException:
+            print(f"The drill stopped on an error; logs in {folder}", flush=True)
+            raise
         finally:
             app.stop()
     width = max(len(o.name) for o in tally.outcomes) if tally.outcomes else 10
@@ -580,7 +609,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{outcome.name:<{width}}  {'pass' if outcome.passed else 'FAIL':<6}  {outcome.detail}")
     print(
         f"\n{len(sink.messages)} emails reached the sink; {duplicates} duplicate(s) against "
-        f"{tally.handoff_cuts} kill(s) inside an SMTP hand-off; drill took {time.monotonic() - started:.0f} s"
+        f"{tally.handoff_cuts} kill(s) inside an SMTP hand-off; recovery after the worker kill mid match run: "
+        + (f"{recovery:.0f} s" if recovery is not None else "none")
+        + f" (leases and recovery passes every {clocks} s); drill took {time.monotonic() - started:.0f} s"
     )
     passed = sum(o.passed for o in tally.outcomes)
     print(

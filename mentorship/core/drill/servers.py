@@ -59,21 +59,22 @@ class RedisServer:
     """A redis-server of our own on a free port, with nothing persisted: stopping it loses every
     message in it, as a Redis restart without persistence does."""
 
-    def __init__(self, folder: Path | None = None) -> None:
+    def __init__(self) -> None:
         if shutil.which("redis-server") is None:
             raise FileNotFoundError("redis-server is not installed")
         self.port = free_port()
-        self.folder = folder or Path(tempfile.mkdtemp(prefix="drill-redis-"))
         self.process: subprocess.Popen[bytes] | None = None
+        self._folder: tempfile.TemporaryDirectory[str] | None = None
 
     @property
     def url(self) -> str:
         return f"redis://127.0.0.1:{self.port}/0"
 
     def start(self) -> None:
+        self._folder = tempfile.TemporaryDirectory(prefix="drill-redis-")  # nothing is written there
         self.process = subprocess.Popen(
             ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-             "--dir", str(self.folder)],
+             "--dir", self._folder.name],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
         if not wait_until(lambda: _port_open(self.port), 10):
@@ -83,6 +84,9 @@ class RedisServer:
         stop_process(self.process)
         self.process = None
         wait_until(lambda: not _port_open(self.port), 5)
+        if self._folder is not None:
+            self._folder.cleanup()
+            self._folder = None
 
     @property
     def running(self) -> bool:
