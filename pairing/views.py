@@ -139,11 +139,11 @@ def run_start(request: HttpRequest, program_id: int) -> HttpResponse:
     except ValidationError as error:
         _error(request, error)
         return redirect("pairing:program_runs", program.pk)
-    _queued_message(request, run, "Matching")
+    _say_how_it_starts(request, run, "Matching", "Matching started. Results appear here as soon as the run finishes.")
     return redirect("pairing:run", run.pk)
 
 
-def _queued_message(request: HttpRequest, run: MatchRun, what: str) -> None:
+def _say_how_it_starts(request: HttpRequest, run: MatchRun, what: str, started: str) -> None:
     """Say whether a worker has the run; with the broker down the run waits, saved, for the
     recovery pass to hand it over."""
     run.refresh_from_db(fields=["enqueued_at"])
@@ -152,7 +152,7 @@ def _queued_message(request: HttpRequest, run: MatchRun, what: str) -> None:
             request, f"{what} queued; it will start as soon as workers are available. This page follows it."
         )
     else:
-        messages.success(request, f"{what} started. Results appear here as soon as the run finishes.")
+        messages.success(request, started)
 
 
 @require_POST
@@ -177,7 +177,7 @@ def run_retry(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         _error(request, error)
     else:
-        _queued_message(request, run, "Retry")
+        _say_how_it_starts(request, run, "Retry", "Retry started. Results appear here as soon as the run finishes.")
     return redirect("pairing:run", run.pk)
 
 
@@ -390,10 +390,9 @@ def run_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         _error(request, error)
         return redirect("pairing:run", run.pk)
-    messages.success(request, "Re-solving the rest: pinned and manual pairs are kept, removed pairs stay apart.")
-    new_run.refresh_from_db(fields=["enqueued_at"])
-    if new_run.enqueued_at is None:
-        messages.warning(request, "The re-solve is queued; it will start as soon as workers are available.")
+    _say_how_it_starts(
+        request, new_run, "Re-solve", "Re-solving the rest: pinned and manual pairs are kept, removed pairs stay apart."
+    )
     return redirect("pairing:run", new_run.pk)
 
 

@@ -15,7 +15,8 @@ class ImportJob(models.Model):
     """One uploaded employee file: its checks, then (once HR confirms) the import and its outcome.
 
     The file itself is kept on the row while it may still be imported, so whichever worker runs
-    the import can read it; it is dropped once the job can no longer run.
+    the import can read it (a failed import keeps it, so HR can retry); it is dropped once the
+    job is done or can never be imported.
     """
 
     created_by = models.ForeignKey(
@@ -37,7 +38,7 @@ class ImportJob(models.Model):
     created_count = models.PositiveIntegerField(default=0)
     updated_count = models.PositiveIntegerField(default=0)
     unchanged_count = models.PositiveIntegerField(default=0)
-    invitations_sent = models.PositiveIntegerField(default=0)
+    invitations_sent = models.PositiveIntegerField(default=0)  # written as notifications; sent by the email workers
 
     problems = models.JSONField(default=list, blank=True)  # [{"row", "column", "message"}]
     notices = models.JSONField(default=list, blank=True)  # ["read as Windows-1252..."]

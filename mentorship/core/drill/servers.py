@@ -139,6 +139,12 @@ class _SMTPHandler(socketserver.StreamRequestHandler):
         self.wfile.write(line.encode() + b"\r\n")
 
     def handle(self) -> None:
+        try:
+            self._converse()
+        except OSError:  # the client was killed mid-conversation: that is what the drill does
+            return
+
+    def _converse(self) -> None:
         self.reply("220 sink ESMTP")
         while line := self.rfile.readline():
             command = line.strip().upper()
