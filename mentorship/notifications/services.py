@@ -32,8 +32,10 @@ RETRY_BACKOFF_MAX = 600
 # redelivered task, or the recovery pass, may take the row over. Shorter than the broker's
 # visibility timeout (4 minutes), so a redelivered task always finds the row claimable.
 CLAIM_LEASE = timedelta(minutes=2)
-# A pending row handed to the broker longer ago than this, and still pending, was lost.
-REQUEUE_AFTER = timedelta(minutes=5)
+# A pending row handed to the broker longer ago than this, and still pending, was lost (its
+# message died with a worker, or with a Redis restart): the recovery pass hands it over again, so
+# an email a killed worker had reserved goes out within about 5 minutes.
+REQUEUE_AFTER = timedelta(minutes=4)
 # How many ids one fan-out message carries, and how many rows one sweep re-enqueues at most.
 ENQUEUE_CHUNK = 200
 ENQUEUE_LIMIT = 50_000

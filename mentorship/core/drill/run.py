@@ -414,15 +414,18 @@ def redis_outage(app: App, redis: RedisServer, seeded: Seed, tally: Tally, bound
         log_url = url("workspace:session_log", seeded.mentorship_id)
         mentee.go("GET", log_url)
         logged, _, where = mentee.go("POST", log_url, {"held_on": day, "duration_minutes": "45", "format": "meeting"})
+        from mentorship.workspace.models import MentoringSession
+
+        session_id = db(lambda: MentoringSession.objects.filter(mentorship_id=seeded.mentorship_id).latest("pk").pk)
         rated = 0
-        if where.endswith("/rate/"):
-            rate_url = urlsplit(where).path
+        if session_id is not None:
+            rate_url = url("workspace:session_rate", session_id)
             mentee.go("GET", rate_url)
             rated, _, _ = mentee.go("POST", rate_url, {"score": "5", "learned": "Drill"})
         tally.record(
             "Redis stopped: session logging and rating",
             logged == 302 and rated == 302,
-            f"log a session answered {logged}, rate it answered {rated}",
+            f"log a session answered {logged} (to {urlsplit(where).path}), rate it answered {rated}",
         )
 
         hr = Browser(app.base)
