@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.test import override_settings
+from kombu import pools
 
 from mentorship.celery import app
 from mentorship.core.drill.servers import RedisServer, SMTPSink, stop_process, wait_until
@@ -38,11 +39,13 @@ def own_redis() -> Iterator[RedisServer]:
 
 
 def _reset_producers() -> None:
-    """Forget the connections Celery keeps to the old broker."""
+    """Forget the connections Celery and kombu keep to the old broker (kombu keeps producer pools
+    in a registry of its own: reset it too, or the next enqueue finds a closed pool)."""
     if app._pool is not None:
         app._pool.force_close_all()
         app._pool = None
     app.amqp._producer_pool = None
+    pools.reset()
 
 
 @contextmanager
