@@ -6,7 +6,6 @@ from django.core.files.uploadedfile import UploadedFile
 from mentorship.imports import services
 from mentorship.imports.parsing import IGNORE, LABELS
 
-
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
