@@ -79,6 +79,10 @@ class ImportJob(models.Model):
     def new_top_level(self) -> list[str]:
         return list(self.tree_changes.get("new_top_level", []))
 
+    @property
+    def percent(self) -> int:
+        return int(100 * self.processed_rows / self.total_rows) if self.total_rows else 0
+
 
 class ColumnMapping(models.Model):
     """How HR reads a column header of their HR system's export, remembered for the next file.
@@ -100,7 +104,3 @@ class ColumnMapping(models.Model):
 
     def __str__(self) -> str:
         return f"{self.header} → {self.field or 'ignored'}"
-
-    @property
-    def percent(self) -> int:
-        return int(100 * self.processed_rows / self.total_rows) if self.total_rows else 0

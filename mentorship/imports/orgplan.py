@@ -145,19 +145,19 @@ class ImportTree:
         destinations: dict[int, set[Key | None]] = defaultdict(set)
         moved_in_from_elsewhere: set[Key] = set()
         for move in moves:
-            key = self.key(move.to)
+            target = self.key(move.to)
             if move.from_unit is not None:
                 out[move.from_unit] += 1
-                destinations[move.from_unit].add(key)
-            if key is not None and key in self.ids:
-                into[self.ids[key]] += 1
+                destinations[move.from_unit].add(target)
+            if target is not None and target in self.ids:
+                into[self.ids[target]] += 1
         emptied = [pk for pk, count in before.items() if count and count - out[pk] + into[pk] <= 0]
         for move in moves:
-            key = self.key(move.to)
-            if key is not None and key not in self.ids:
+            target = self.key(move.to)
+            if target is not None and target not in self.ids:
                 origin = move.from_unit
                 if origin is None or origin not in emptied or len(destinations[origin]) != 1:
-                    moved_in_from_elsewhere.add(key)
+                    moved_in_from_elsewhere.add(target)
         for pk in sorted(emptied):
             (target,) = destinations[pk] if len(destinations[pk]) == 1 else (None,)
             current = self.current(pk)
