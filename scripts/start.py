@@ -28,6 +28,9 @@ def main() -> int:
         sys.exit(f"Port {port} is in use. Stop whatever runs there, or pick another: PORT=8001 {sys.argv[0]}")
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     env.setdefault("DEBUG", "1")
+    # Links in emails (verification, invitations, reminders) come from SITE_URL: point it at this
+    # server so they work in development, whatever PORT is.
+    env.setdefault("SITE_URL", f"http://127.0.0.1:{port}")
     (ROOT / "var").mkdir(exist_ok=True)
 
     def manage(*args: str, echo: bool = True) -> str:
