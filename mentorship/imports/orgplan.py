@@ -143,7 +143,7 @@ class ImportTree:
         out: Counter[int] = Counter(leaving)
         into: Counter[int] = Counter()
         destinations: dict[int, set[Key | None]] = defaultdict(set)
-        moved_in_from_elsewhere: set[Key] = set()
+        origins: dict[Key, set[int | None]] = defaultdict(set)  # who moves into each new unit
         for move in moves:
             target = self.key(move.to)
             if move.from_unit is not None:
@@ -155,9 +155,7 @@ class ImportTree:
         for move in moves:
             target = self.key(move.to)
             if target is not None and target not in self.ids:
-                origin = move.from_unit
-                if origin is None or origin not in emptied or len(destinations[origin]) != 1:
-                    moved_in_from_elsewhere.add(target)
+                origins[target].add(move.from_unit)
         for pk in sorted(emptied):
             (target,) = destinations[pk] if len(destinations[pk]) == 1 else (None,)
             current = self.current(pk)
@@ -167,7 +165,7 @@ class ImportTree:
                 or target not in created  # also once taken by an earlier rename
                 or target[:-1] != current[:-1]  # a rename stays beside its old name
                 or self.tree.children.get(pk)
-                or target in moved_in_from_elsewhere
+                or origins[target] != {pk}  # people from elsewhere too: a merge, not a rename
             ):
                 continue
             plan.renames.append((pk, self.spelling.get(target, target[-1])))
@@ -193,7 +191,7 @@ class ImportTree:
                 {"from": self.unit_label(pk), "to": renamed(pk, name), "people": self.people_in.get(pk, 0)}
                 for pk, name in plan.renames
             ],
-            "emptied": [self.unit_label(pk) for pk in plan.emptied],
+            "emptied": sorted(self.unit_label(pk) for pk in plan.emptied),
             "moves": [
                 {
                     "email": m.email,
