@@ -160,7 +160,9 @@ def test_the_tree_page_shows_head_counts_per_unit(
     assert "Departments and teams" in page
 
     def counts(name: str) -> tuple[str, ...]:
-        found = re.search(rf">{name}</a>.*?</td>\s*<td>(\d+)</td>\s*<td>(\d+)</td>\s*<td>(\d+)</td>", page, re.S)
+        found = re.search(
+            rf"org/units/\d+/\">{name}</a>.*?</td>\s*<td>(\d+)</td>\s*<td>(\d+)</td>\s*<td>(\d+)</td>", page, re.S
+        )
         assert found, name
         return found.groups()
 
