@@ -276,7 +276,7 @@ def load_pool(
 
     lines = ReportingLines.load()
     tree = OrgTree.load()
-    level = department_level(program)
+    unit_level = department_level(program)
 
     # Mentorships touching the pool: active ones in this program take people out (or use a
     # mentor's place); any other one is a previous pair.
@@ -352,8 +352,8 @@ def load_pool(
             ),
             capacity=1 if general else max(free, 0),
             name=name,
-            org_unit_id=tree.department(unit, level) if unit is not None else None,
-            org_path=tree.department_path(unit, level) if unit is not None else (),
+            org_unit_id=tree.department(unit, unit_level) if unit is not None else None,
+            org_path=tree.department_path(unit, unit_level) if unit is not None else (),
             line_ids=frozenset(lines.chain(pid)),
             languages=frozenset(languages or ()),
             utc_offset=_offset_hours(tz or "UTC", on),
@@ -391,5 +391,5 @@ def load_pool(
         members=members,
         people=people,
         already_paired=already,
-        department_level=level,
+        department_level=unit_level,
     )
