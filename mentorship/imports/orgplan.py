@@ -16,10 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count
-
-from mentorship.participants.models import OrgUnit, Participant
-from mentorship.participants.orgtree import OrgTree, fold
+from mentorship.participants.models import OrgUnit
+from mentorship.participants.orgtree import OrgTree, fold, head_counts
 from mentorship.participants.services import DEFAULT_ROOT_NAME
 
 Key = tuple[str, ...]  # folded unit names below the root; () is the root itself
@@ -139,7 +137,7 @@ class ImportTree:
             for depth in range(1, len(key) + 1):
                 if key[:depth] not in self.ids and key[:depth] not in created:
                     created.append(key[:depth])
-        before = self.people_in = _head_counts()
+        before = self.people_in = head_counts()
         out: Counter[int] = Counter(leaving)
         into: Counter[int] = Counter()
         destinations: dict[int, set[Key | None]] = defaultdict(set)
@@ -203,14 +201,3 @@ class ImportTree:
             ],
             "moves_count": len(plan.moves),
         }
-
-
-def _head_counts() -> dict[int, int]:
-    """Active people directly in each unit, from one query."""
-    rows = (
-        Participant.objects.filter(org_unit__isnull=False, user__is_active=True)
-        .order_by()
-        .values_list("org_unit_id")
-        .annotate(n=Count("id"))
-    )
-    return {pk: n for pk, n in rows}

@@ -14,14 +14,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from mentorship.participants import services
 from mentorship.participants.models import OrgUnit, Participant
-from mentorship.participants.orgtree import OrgTree
+from mentorship.participants.orgtree import OrgTree, head_counts
 from mentorship.participants.roles import is_hr_admin
 
 PEOPLE_PER_PAGE = 50
@@ -78,14 +77,7 @@ class MergeForm(forms.Form):
 
 def _head_counts(tree: OrgTree) -> tuple[Counter[int], Counter[int]]:
     """(people directly in each unit, people in each unit and everything below it), one query."""
-    direct: Counter[int] = Counter(
-        dict(
-            Participant.objects.filter(org_unit__isnull=False, user__is_active=True)
-            .order_by()
-            .values_list("org_unit_id")
-            .annotate(n=Count("id"))
-        )
-    )
+    direct: Counter[int] = Counter(head_counts())
     total: Counter[int] = Counter()
     for unit, count in direct.items():
         for node in tree.path_ids(unit):
@@ -93,16 +85,22 @@ def _head_counts(tree: OrgTree) -> tuple[Counter[int], Counter[int]]:
     return direct, total
 
 
+def _tree_page(request: HttpRequest, org: OrgTree, create_form: CreateForm, *, status: int = 200) -> HttpResponse:
+    direct, total = _head_counts(org)
+    context = {
+        "org": org,
+        "rows": [(pk, org.names[pk], depth, direct[pk], total[pk]) for pk, depth in org.walk()],
+        "create_form": create_form,
+        "root_form": NameForm(),
+        "unplaced": Participant.objects.filter(org_unit__isnull=True, user__is_active=True).count(),
+    }
+    return render(request, "participants/org/tree.html", context, status=status)
+
+
 @_hr_only
 def tree(request: HttpRequest) -> HttpResponse:
     org = OrgTree.load()
-    direct, total = _head_counts(org)
-    rows = [(pk, org.names[pk], depth, direct[pk], total[pk]) for pk, depth in org.walk()]
-    create_form = CreateForm(tree=org)
-    root_form = NameForm(initial={"name": ""})
-    unplaced = Participant.objects.filter(org_unit__isnull=True, user__is_active=True).count()
-    context = {"rows": rows, "create_form": create_form, "root_form": root_form, "unplaced": unplaced, "org": org}
-    return render(request, "participants/org/tree.html", context)
+    return _tree_page(request, org, CreateForm(tree=org))
 
 
 @require_POST
@@ -131,10 +129,7 @@ def unit_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"“{unit.name}” created inside “{parent.name}”.")
             return redirect("participants:org_unit", unit.pk)
-    direct, total = _head_counts(org)
-    rows = [(pk, org.names[pk], depth, direct[pk], total[pk]) for pk, depth in org.walk()]
-    context = {"rows": rows, "create_form": form, "root_form": NameForm(), "org": org, "unplaced": 0}
-    return render(request, "participants/org/tree.html", context, status=400)
+    return _tree_page(request, org, form, status=400)
 
 
 def _add_errors(form: forms.Form, error: ValidationError) -> None:

@@ -135,3 +135,18 @@ class OrgTree:
         if parts and self.root_id is not None and fold(parts[0]) == fold(self.root_name):
             return parts[1:]
         return parts
+
+
+def head_counts() -> dict[int, int]:
+    """Active people directly in each unit (units with nobody are left out), from one query."""
+    from django.db.models import Count
+
+    from mentorship.participants.models import Participant
+
+    rows = (
+        Participant.objects.filter(org_unit__isnull=False, user__is_active=True)
+        .order_by()
+        .values_list("org_unit_id")
+        .annotate(n=Count("id"))
+    )
+    return {pk: n for pk, n in rows}
