@@ -26,6 +26,7 @@ from mentorship.imports.parsing import template_header
 from mentorship.participants.orgtree import OrgTree
 from mentorship.programs.models import Program
 from pairing import services as pairing_services
+from pairing.loading import load_pool
 from pairing.models import MatchRun, RunStatus
 
 DOMAIN = "nested.invalid"
@@ -100,7 +101,11 @@ class Command(BaseCommand):
             took = time.perf_counter() - started
             after = self._pairs(program, hr)
             tree = job.tree_changes
-            self.stdout.write(f"database: {connection.vendor}; program: {program.name} ({program.kind})")
+            pool = load_pool(program)
+            self.stdout.write(
+                f"database: {connection.vendor}; program: {program.name} ({program.kind}); "
+                f"pool: {len(pool.mentors)} mentors, {len(pool.mentees)} mentees"
+            )
             self.stdout.write(f"before the import: {len(before)} pairs")
             self.stdout.write(
                 f"imported {job.created_count} people with nested paths in {took:.2f} s: "
