@@ -45,6 +45,7 @@ from mentorship.imports.parsing import (
     find_reporting_loops,
     header_key,
     parse_file,
+    suggest_columns,
 )
 from mentorship.participants.models import LANGUAGES, Participant
 
@@ -71,7 +72,6 @@ FIELD_LABELS = {
     "profile": "Profile",
     "active": "Reactivated",
 }
-MAX_LISTED_LEAVERS = 1000  # listed on the preview; a full list that loses more needs a second look
 
 
 def max_bytes() -> int:
@@ -345,11 +345,18 @@ def import_job_map(*, job: ImportJob, fields: list[str], by: User | None) -> Imp
     missing = [LABELS[key] for key in ("email", "first_name", "last_name") if key not in fields]
     if missing:
         raise ValidationError(f"Choose the columns that hold {', '.join(missing)}: they are required.")
-    for header, chosen_field in zip(headers, fields, strict=True):
-        if header.strip():
+    # Only choices that differ from the usual reading are remembered, so a header HR set back to
+    # its usual meaning follows the app's names again.
+    usual = suggest_columns(headers)
+    for header, chosen_field, default in zip(headers, fields, usual, strict=True):
+        key = header_key(header)[:200]
+        if not key:
+            continue
+        if chosen_field == default.field:
+            ColumnMapping.objects.filter(header_key=key).delete()
+        else:
             ColumnMapping.objects.update_or_create(
-                header_key=header_key(header)[:200],
-                defaults={"header": header.strip()[:200], "field": chosen_field, "updated_by": by},
+                header_key=key, defaults={"header": header.strip()[:200], "field": chosen_field, "updated_by": by}
             )
     job.columns = [{"header": h, "field": f, "how": "chosen"} for h, f in zip(headers, fields, strict=True)]
     content = bytes(job.content)
