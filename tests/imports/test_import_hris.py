@@ -158,6 +158,12 @@ def test_an_unknown_column_waits_for_hr_and_the_choice_is_remembered(hr_admin: P
     assert again.status == ImportStatus.READY
     assert [c["how"] for c in again.columns][-2:] == ["remembered", "remembered"]
 
+    # Set back to its usual reading, a header is no longer remembered: it follows the app's names.
+    fields = [c["field"] for c in again.columns]
+    fields[4] = "department"
+    services.import_job_map(job=again, fields=fields, by=hr_admin.user)
+    assert "department" not in dict(ColumnMapping.objects.values_list("header_key", "field"))
+
 
 @pytest.mark.parametrize(
     ("fields", "message"),

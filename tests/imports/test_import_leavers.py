@@ -92,6 +92,9 @@ def test_a_deactivated_person_cannot_sign_in(client: Client, world: dict) -> Non
     assert not client.login(email="gone@example.com", password=PASSWORD)
     client.force_login(world["leaver"].user)  # a session they still held is no longer theirs
     assert client.get(reverse("participants:my_profile")).status_code == 302
+    client.force_login(world["stay"].user)
+    directory = client.get(reverse("participants:directory")).content.decode()
+    assert "Stay Here" in directory and "Gone Away" not in directory  # not a colleague to find any more
 
 
 def test_a_person_listed_again_is_reactivated(world: dict) -> None:
