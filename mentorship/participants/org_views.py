@@ -157,6 +157,7 @@ def _unit_page(
         "label": org.label(unit.pk, with_root=True),
         "is_root": unit.parent_id is None,
         "children": [(pk, org.names[pk], total[pk]) for pk in sorted(org.children.get(unit.pk, []))],
+        "left_here": Participant.objects.filter(org_unit_id__in=inside, user__is_active=False).count(),
         "direct": direct[unit.pk],
         "total": total[unit.pk],
         "page": page,

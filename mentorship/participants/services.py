@@ -200,8 +200,12 @@ def org_unit_delete(*, unit: OrgUnit, by: User | None) -> None:
         raise ValidationError("The organisation root cannot be deleted.")
     if unit.children.exists():
         raise ValidationError("Move or merge its sub-units first; only an empty unit can be deleted.")
-    if unit.members.exists():
+    if unit.members.filter(user__is_active=True).exists():
         raise ValidationError("People still belong to this unit. Merge it into another unit to move them.")
+    if unit.members.exists():
+        raise ValidationError(
+            "People who left are still recorded in this unit. Merge it into another unit to keep their history."
+        )
     programs = list(unit.programs.values_list("name", flat=True))
     if programs:
         raise ValidationError(

@@ -121,6 +121,10 @@ def test_only_an_empty_unit_no_program_relies_on_can_be_deleted(
     person = make_person(org_unit=legal)
     with pytest.raises(ValidationError, match="People still belong"):
         services.org_unit_delete(unit=legal, by=hr_admin.user)
+    person.user.is_active = False  # they left: their history stays with the unit
+    person.user.save()
+    with pytest.raises(ValidationError, match="People who left are still recorded"):
+        services.org_unit_delete(unit=legal, by=hr_admin.user)
     person.org_unit = None
     person.save()
     program = make_program(hr_admin, eligible_units=[legal])
