@@ -125,6 +125,8 @@ def _preview_page(request: HttpRequest, job: ImportJob, form: ConfirmForm, *, st
         "job": job,
         "problems": problems,
         "leavers": leavers,
+        # A "full list" that would deactivate a large share of people is more likely a partial file.
+        "leaver_share": round(100 * len(job.leavers) / (len(job.leavers) + job.total_rows)) if job.leavers else 0,
         "tree": job.tree_changes,
         "form": form,
         "async_threshold": services.ASYNC_THRESHOLD,

@@ -147,6 +147,7 @@ def test_the_preview_lists_the_leavers_and_asks_for_confirmation(client: Client,
     assert "People who are not in the file" in page
     assert "Gone Away" in page and "gone@example.com" in page
     assert "and deactivates 1 who left" in page
+    assert "That is 33% of everyone." in page  # 1 of 3: a partial file is the likelier mistake
     refused = client.post(reverse("imports:confirm", args=[job.pk]))
     assert refused.status_code == 400
     world["leaver"].user.refresh_from_db()
