@@ -11,8 +11,11 @@ How the ORM maps to the engine (see pairing/engine/README.md for the engine's si
   goal is a request to learn it); with no goals, every wanted skill in their inventory.
 - can teach: a teacher's offered skills (offering is the commitment to teach); with no offers,
   every skill marked can-teach or at level 3+.
-- org unit for the "different department" rule and cross-department factor: the department, i.e.
-  the unit just below the company root (or the root itself when the tree has several roots).
+- department, for the "different department" rule and the cross-department factor: the unit at
+  the program's department level (`matching["department_level"]`, default 1: the first level
+  below the organisation root), passed explicitly as the Person's `org_unit_id`; its `org_path` is
+  the units from below the root down to that department, so teams inside one department share
+  it, and adding units elsewhere in the tree (an import) never changes anyone else's department.
 - timezone -> UTC offset on the program's start date (daylight saving included), or today.
 """
 
@@ -30,7 +33,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from mentorship.mentorships.models import Mentorship, MentorshipStatus
-from mentorship.participants.models import WORK_STYLE_QUESTIONS, OrgUnit
+from mentorship.participants.models import WORK_STYLE_QUESTIONS
+from mentorship.participants.orgtree import DEFAULT_DEPARTMENT_LEVEL, OrgTree
 from mentorship.participants.reporting import ReportingLines
 from mentorship.programs.models import Enrollment, EnrollmentRole, Program, ProgramKind
 from mentorship.programs.services import focus_skill_ids
@@ -80,6 +84,7 @@ class Pool:
     # Participants left out because they already have a pair in this program (active, waiting
     # for answers, or kept by a re-solve).
     already_paired: set[int] = field(default_factory=set)
+    department_level: int = DEFAULT_DEPARTMENT_LEVEL
 
     @property
     def is_general(self) -> bool:
@@ -93,6 +98,7 @@ class Pool:
             "level_gap": rules.gap,
             "skill_focus": sorted(rules.skill_focus),
             "other_unit_only": rules.other_unit_only,
+            "department_level": self.department_level,
             "shared_language": rules.shared_language,
             "min_overlap_hours": rules.min_overlap_hours,
             "avoid_previous": rules.avoid_previous,
@@ -161,26 +167,10 @@ def _offset_hours(tz_name: str, on: dt.date) -> float:
     return offset.total_seconds() / 3600 if offset else 0.0
 
 
-def _org_paths(parents: Mapping[int, int | None]) -> tuple[dict[int, tuple[int, ...]], dict[int, int]]:
-    """(unit -> ids from the root down, unit -> its department)."""
-    paths: dict[int, tuple[int, ...]] = {}
-
-    def path(unit: int) -> tuple[int, ...]:
-        chain: list[int] = []
-        current: int | None = unit
-        while current is not None and current not in paths and current not in chain and len(chain) < 50:
-            chain.append(current)
-            current = parents.get(current)
-        known = paths.get(current, ()) if current is not None else ()
-        for depth, node in enumerate(reversed(chain)):
-            paths[node] = known + tuple(reversed(chain))[: depth + 1]
-        return paths[unit]
-
-    for unit in parents:
-        path(unit)
-    single_root = sum(1 for parent in parents.values() if parent is None) == 1
-    departments = {unit: (p[1] if single_root and len(p) > 1 else p[0]) for unit, p in paths.items()}
-    return paths, departments
+def department_level(program: Program) -> int:
+    """The org-tree level that counts as a department for this program (1: below the root)."""
+    level = (program.matching or {}).get("department_level")
+    return level if isinstance(level, int) and not isinstance(level, bool) and level >= 1 else DEFAULT_DEPARTMENT_LEVEL
 
 
 def _work_style(values: Iterable[int | None]) -> tuple[int, ...]:
@@ -285,7 +275,8 @@ def load_pool(
         entries[participant_id].append((skill_id, level, want, can_teach))
 
     lines = ReportingLines.load()
-    paths, departments = _org_paths(dict(OrgUnit.objects.values_list("id", "parent_id")))
+    tree = OrgTree.load()
+    unit_level = department_level(program)
 
     # Mentorships touching the pool: active ones in this program take people out (or use a
     # mentor's place); any other one is a previous pair.
@@ -347,7 +338,6 @@ def load_pool(
         if general:
             learns, teaches = role in LEARNING_ROLES, role in TEACHING_ROLES
         name = f"{first} {last}".strip() or email
-        path = paths.get(unit, ()) if unit is not None else ()
         free = capacity - taken_load.get(pid, 0)
         person = engine.Person(
             id=pid,
@@ -362,8 +352,8 @@ def load_pool(
             ),
             capacity=1 if general else max(free, 0),
             name=name,
-            org_unit_id=departments.get(unit) if unit is not None else None,
-            org_path=path,
+            org_unit_id=tree.department(unit, unit_level) if unit is not None else None,
+            org_path=tree.department_path(unit, unit_level) if unit is not None else (),
             line_ids=frozenset(lines.chain(pid)),
             languages=frozenset(languages or ()),
             utc_offset=_offset_hours(tz or "UTC", on),
@@ -401,4 +391,5 @@ def load_pool(
         members=members,
         people=people,
         already_paired=already,
+        department_level=unit_level,
     )

@@ -21,6 +21,12 @@ def _port_free(port: int) -> bool:
         return probe.connect_ex(("127.0.0.1", port)) != 0
 
 
+def site_url_for(port: int, env: dict[str, str]) -> str:
+    """Links in emails (verification, invitations, reminders) come from SITE_URL: unless it is
+    set, point it at this server, so links in development emails work whatever PORT is."""
+    return env.get("SITE_URL") or f"http://127.0.0.1:{port}"
+
+
 def main() -> int:
     python = str(ensure_venv())
     port = int(os.environ.get("PORT", "8000"))
@@ -28,6 +34,7 @@ def main() -> int:
         sys.exit(f"Port {port} is in use. Stop whatever runs there, or pick another: PORT=8001 {sys.argv[0]}")
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     env.setdefault("DEBUG", "1")
+    env["SITE_URL"] = site_url_for(port, env)
     (ROOT / "var").mkdir(exist_ok=True)
 
     def manage(*args: str, echo: bool = True) -> str:

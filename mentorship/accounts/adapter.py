@@ -1,11 +1,22 @@
+from types import SimpleNamespace
 from typing import Any
+from urllib.parse import quote, urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.http import HttpRequest
+from django.urls import reverse
 
 from mentorship.accounts.models import User
 from mentorship.participants import services as participant_services
+
+PRODUCT_NAME = "Mentorship"
+
+
+def site_link(path: str) -> str:
+    """An absolute link on this site, from SITE_URL: emails name the site, never the host a
+    request happened to arrive on (a proxy's, or 127.0.0.1 in development)."""
+    return settings.SITE_URL.rstrip("/") + path
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -18,3 +29,18 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return bool(getattr(settings, "SIGNUP_OPEN", True))
+
+    # Emails: the product's own wording (templates/account/email/) and links from SITE_URL.
+
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        site = SimpleNamespace(name=PRODUCT_NAME, domain=urlsplit(settings.SITE_URL).netloc)
+        super().send_mail(
+            template_prefix, email, {**context, "current_site": site, "site_url": settings.SITE_URL.rstrip("/")}
+        )
+
+    def get_email_confirmation_url(self, request: HttpRequest, emailconfirmation: Any) -> str:
+        return site_link(reverse("account_confirm_email", args=[emailconfirmation.key]))
+
+    def get_reset_password_from_key_url(self, key: str) -> str:
+        path = reverse("account_reset_password_from_key", kwargs={"uidb36": "UID", "key": "KEY"})
+        return site_link(path.replace("UID-KEY", quote(key)))

@@ -3,6 +3,7 @@ from django.db import models
 
 
 class ImportStatus(models.TextChoices):
+    MAPPING = "mapping", "Columns to check"
     INVALID = "invalid", "Has problems"
     READY = "ready", "Ready to import"
     QUEUED = "queued", "Queued"
@@ -31,6 +32,19 @@ class ImportJob(models.Model):
     delimiter = models.CharField(max_length=1, blank=True)
     status = models.CharField(max_length=10, choices=ImportStatus.choices, default=ImportStatus.INVALID)
     invite = models.BooleanField(default=False, help_text="Email new people an invitation to set a password.")
+    kind = models.CharField(max_length=4, default="csv")  # "csv" or "xlsx"
+    # How each column is read: [{"header", "field" (a field key, "" to ignore, None unknown), "how"}].
+    columns = models.JSONField(default=list, blank=True)
+    # The file lists every employee: people in the app but not in it have left.
+    full_list = models.BooleanField(default=False)
+    # The org tree change, planned at upload and replaced by what the import did: {"root_created",
+    # "created", "new_top_level", "renamed", "emptied", "moves", "moves_count"}; see imports.orgplan.
+    tree_changes = models.JSONField(default=dict, blank=True)
+    # Full-list imports: the people the preview found missing ([{"email", "name", "unit"}]). Only
+    # these can be deactivated, and only if they are still missing when the import runs.
+    leavers = models.JSONField(default=list, blank=True)
+    left_emails = models.JSONField(default=list, blank=True)  # deactivated by the import
+    ended_mentorships = models.PositiveIntegerField(default=0)
 
     total_rows = models.PositiveIntegerField(default=0)
     processed_rows = models.PositiveIntegerField(default=0)
@@ -77,5 +91,31 @@ class ImportJob(models.Model):
         return self.status in {ImportStatus.QUEUED, ImportStatus.RUNNING}
 
     @property
+    def new_top_level(self) -> list[str]:
+        return list(self.tree_changes.get("new_top_level", []))
+
+    @property
     def percent(self) -> int:
         return int(100 * self.processed_rows / self.total_rows) if self.total_rows else 0
+
+
+class ColumnMapping(models.Model):
+    """How HR reads a column header of their HR system's export, remembered for the next file.
+
+    `header_key` is the header folded like the parser does ("Org Level 2" -> "orglevel2"); an
+    empty `field` means "ignore this column".
+    """
+
+    header_key = models.CharField(max_length=200, unique=True)
+    header = models.CharField(max_length=200)  # as HR last saw it
+    field = models.CharField(max_length=20, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["header_key"]
+
+    def __str__(self) -> str:
+        return f"{self.header} → {self.field or 'ignored'}"

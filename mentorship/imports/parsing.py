@@ -1,4 +1,4 @@
-"""Read an HR system's CSV export into checked rows. Pure: bytes in, rows and problems out.
+"""Read an HR system's export (CSV or XLSX) into checked rows. Pure: bytes in, rows and problems out.
 
 Nothing here touches the database: checks that need it (does the manager exist, does a new
 manager close a loop with someone already in the app) live in services, which reuse
@@ -7,11 +7,17 @@ manager close a loop with someone already in the app) live in services, which re
 How a file is read (the upload page says the same to HR):
 - Encoding: UTF-8, with or without a byte-order mark. Anything else that decodes as
   Windows-1252 (Excel's "CSV" on Western-European Windows) is read as such, with a notice.
-  UTF-16 ("Unicode text") and binary files (an .xlsx workbook) are refused with a clear message.
+  UTF-16 ("Unicode text") and other binary files are refused with a clear message.
+- XLSX workbooks (Excel, and every HR system's "export to Excel") are read from their first
+  sheet with openpyxl: the first non-empty row is the header, and rows keep the sheet's numbers.
+  Dates become YYYY-MM-DD and whole numbers lose their ".0"; then every check is the CSV's.
 - Delimiter: whichever of comma, semicolon and tab appears most often in the header line.
-- Header names are matched ignoring case, spaces and punctuation, with common synonyms
-  ("E-mail", "Department", "Manager", "Career level"...). Email, first name and last name are
-  required columns; a column that is left out leaves that field alone on existing people.
+- Header names are matched ignoring case, spaces and punctuation, with the usual names of HR
+  systems' exports ("Work Email", "Supervisor Email", "Position", "Employee ID"...); HR maps or
+  ignores any other column (`mapping`), and services remember that choice for the next file.
+  Email, first name and last name are required columns; a column that is left out leaves that
+  field alone on existing people. Several columns may be read as Department ("Division" and
+  "Department", say): they are joined from the widest to the narrowest into one path.
 - An empty cell clears what HR owns (job title, department, manager, level, hire date);
   time zone and languages are the person's own to fill in, so an empty cell leaves them as
   they are (new people get UTC and no languages).
@@ -22,10 +28,11 @@ How a file is read (the upload page says the same to HR):
 import csv
 import io
 import re
+import zipfile
 import zoneinfo
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time
 from functools import cache
 
 from django.core.exceptions import ValidationError
@@ -39,12 +46,48 @@ MAX_EMAIL = 254
 LEVELS = range(1, 8)
 
 # Field key -> (label shown to HR and written in the template, accepted header names). Header
-# names are compared after `_header_key`, so "E-mail", "e_mail" and "E Mail" are all "email".
+# names are compared after `header_key`, so "E-mail", "e_mail" and "E Mail" are all "email".
 COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "email": ("Email", ("email", "emailaddress", "workemail", "businessemail", "primaryemail", "mail")),
-    "first_name": ("First name", ("firstname", "givenname", "forename", "first")),
-    "last_name": ("Last name", ("lastname", "surname", "familyname", "last")),
-    "job_title": ("Job title", ("jobtitle", "title", "position", "positiontitle", "job")),
+    "email": (
+        "Email",
+        (
+            "email",
+            "emailaddress",
+            "workemail",
+            "workemailaddress",
+            "emailwork",
+            "businessemail",
+            "businessemailaddress",
+            "companyemail",
+            "officeemail",
+            "primaryemail",
+            "primaryworkemail",
+            "mail",
+            "workcontactworkemail",
+        ),
+    ),
+    "first_name": (
+        "First name",
+        ("firstname", "givenname", "forename", "first", "legalfirstname", "preferredfirstname", "employeefirstname"),
+    ),
+    "last_name": (
+        "Last name",
+        ("lastname", "surname", "familyname", "last", "legallastname", "preferredlastname", "employeelastname"),
+    ),
+    "job_title": (
+        "Job title",
+        (
+            "jobtitle",
+            "title",
+            "position",
+            "positiontitle",
+            "job",
+            "businesstitle",
+            "jobtitledescription",
+            "role",
+            "designation",
+        ),
+    ),
     "department": (
         "Department",
         (
@@ -62,6 +105,16 @@ COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
             "division",
             "team",
             "unit",
+            "businessunit",
+            "businessunitdescription",
+            "homedepartment",
+            "homedepartmentdescription",
+            "departmentname",
+            "departmentdescription",
+            "supervisoryorganization",
+            "supervisoryorganisation",
+            "subdepartment",
+            "subteam",
         ),
     ),
     "manager_email": (
@@ -75,18 +128,125 @@ COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
             "reportsto",
             "supervisor",
             "supervisoremail",
+            "supervisoremailaddress",
+            "manageremailwork",
+            "managerworkemail",
+            "reportstoemail",
+            "reportingtoemail",
+            "linemanageremailaddress",
+            "directmanageremail",
         ),
     ),
     "level": ("Level", ("level", "careerlevel", "joblevel", "grade", "band")),
     "hire_date": (
         "Hire date",
-        ("hiredate", "startdate", "datehired", "dateofhire", "joindate", "joiningdate", "joined", "hired"),
+        (
+            "hiredate",
+            "startdate",
+            "datehired",
+            "dateofhire",
+            "joindate",
+            "joiningdate",
+            "joined",
+            "hired",
+            "originalhiredate",
+            "employmentstartdate",
+            "senioritydate",
+        ),
     ),
     "timezone": ("Time zone", ("timezone", "tz")),
     "languages": ("Languages", ("languages", "language", "spokenlanguages")),
 }
 LABELS = {key: label for key, (label, _) in COLUMNS.items()}
+IGNORE = ""  # a column mapped to this is not read
+# Columns HR exports always carry that the app has no use for: recognised, and ignored unasked.
+NOT_USED = (
+    "employeeid",
+    "employeenumber",
+    "employeeno",
+    "employee",
+    "id",
+    "associateid",
+    "personid",
+    "personnelnumber",
+    "userid",
+    "workerid",
+    "personalemail",
+    "homeemail",
+    "privateemail",
+    "location",
+    "worklocation",
+    "office",
+    "site",
+    "costcenter",
+    "costcentre",
+    "phone",
+    "workphone",
+    "mobile",
+    "mobilephone",
+    "employmentstatus",
+    "status",
+    "employmenttype",
+    "fte",
+    "gender",
+    "dateofbirth",
+    "birthdate",
+    "country",
+    "city",
+    "salary",
+    "payrate",
+    "paygroup",
+    "managername",
+    "reportstoname",
+    "supervisorname",
+    "displayname",
+    "fullname",
+    "name",
+    "preferredname",
+    "middlename",
+    "terminationdate",
+)
 _SYNONYMS = {name: key for key, (_, names) in COLUMNS.items() for name in names}
+_SYNONYMS.update((name, IGNORE) for name in NOT_USED)
+# Several Department columns are joined widest first: a header's rank, then its column order.
+_DEPARTMENT_RANK = {"businessunit": 0, "businessunitdescription": 0, "division": 1, "team": 3, "subteam": 4}
+_DEPARTMENT_RANK.update({"unit": 3, "subdepartment": 3})
+XLSX_MAX_UNPACKED = 400 * 1024 * 1024  # a workbook that unpacks to more than this is refused unread
+
+
+@dataclass(frozen=True)
+class ColumnChoice:
+    """How one column of the file is read: a field key, IGNORE, or None (unknown: HR decides)."""
+
+    header: str
+    field: str | None
+    how: str  # "recognised" | "remembered" | "chosen" | "not used" | "unknown"
+
+    def as_dict(self) -> dict[str, object]:
+        return {"header": self.header, "field": self.field, "how": self.how}
+
+
+def header_key(name: str) -> str:
+    """ "E-mail", " e_mail ", "Level (1-7)" -> "email", "email", "level"."""
+    name = re.sub(r"\(.*?\)", "", name.replace("\ufeff", ""))
+    return re.sub(r"[^0-9a-z]", "", name.casefold())
+
+
+def suggest_columns(header: Sequence[str], remembered: Mapping[str, str] | None = None) -> list[ColumnChoice]:
+    """Each column's reading: what HR chose before for that header, else the usual names."""
+    remembered = remembered or {}
+    choices = []
+    for name in header:
+        key = header_key(name)
+        if key in remembered:
+            choices.append(ColumnChoice(name, remembered[key], "remembered"))
+        elif key in _SYNONYMS:
+            found = _SYNONYMS[key]
+            choices.append(ColumnChoice(name, found, "not used" if found == IGNORE else "recognised"))
+        else:
+            choices.append(ColumnChoice(name, IGNORE if not name.strip() else None, "unknown"))
+    return choices
+
 
 _UNIT_SEPARATOR = re.compile(r"(?:^|\s+)/(?:\s+|$)|>")  # "/" inside a name ("R&D/QA") is kept
 _LIST_SEPARATOR = re.compile(r"[;|,]")
@@ -132,6 +292,9 @@ class ParseResult:
     problems: list[Problem] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     columns: frozenset[str] = frozenset()  # field keys present in the header
+    header: list[str] = field(default_factory=list)
+    columns_read: list[ColumnChoice] = field(default_factory=list)  # how each column was read
+    kind: str = "csv"  # or "xlsx"
     encoding: str = ""
     delimiter: str = ""
     total_rows: int = 0  # data rows that are not blank, valid or not
@@ -143,35 +306,57 @@ class ParseResult:
     def ok(self) -> bool:
         return not self.problems
 
+    @property
+    def unknown_columns(self) -> list[str]:
+        return [choice.header for choice in self.columns_read if choice.field is None]
 
-def parse_csv(data: bytes, *, max_bytes: int, languages: Sequence[tuple[str, str]]) -> ParseResult:
-    """Decode, split and check every row of an uploaded CSV file."""
+    @property
+    def needs_mapping(self) -> bool:
+        """The header cannot be read without HR: an unknown column, or a required one missing."""
+        return bool(self.unknown_columns) or any(key not in self.columns for key in REQUIRED)
+
+
+def parse_file(
+    data: bytes,
+    *,
+    max_bytes: int,
+    languages: Sequence[tuple[str, str]],
+    mapping: Sequence[str] | None = None,
+    remembered: Mapping[str, str] | None = None,
+) -> ParseResult:
+    """Decode, split and check every row of an uploaded CSV or XLSX file.
+
+    `mapping`: the field key (or IGNORE) for each column, as HR chose; without it, columns are
+    read by `suggest_columns` and an unknown one is a problem (`unknown_columns` lists them).
+    """
     result = ParseResult()
     if len(data) > max_bytes:
         result.problems.append(
             Problem(None, None, f"The file is {_megabytes(len(data))}; the limit is {_megabytes(max_bytes)}.")
         )
         return result
-    text = _decode(data, result)
-    if text is None:
+    table = _read_xlsx(data, result) if data.startswith(b"PK\x03\x04") else _read_csv(data, result)
+    if table is None:
         return result
-    if not text.strip():
-        result.problems.append(Problem(None, None, "The file is empty."))
-        return result
-    result.delimiter = _sniff_delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=result.delimiter)
+    header_row, header, rows = table
     try:
-        header = next(reader)
-        positions = _read_header(header, result)
-        if positions is None:
+        choices = _choose_columns(header, mapping, remembered)
+        result.header, result.columns_read = header, choices
+        layout = _read_header(header_row, choices, result)
+        if layout is None:
             return result
-        _read_rows(reader, header, positions, result, _language_lookup(languages))
+        _read_rows(rows, len(header), layout, result, _language_lookup(languages))
     except csv.Error as error:
-        result.problems.append(Problem(reader.line_num or None, None, f"The file is not valid CSV: {error}."))
+        result.problems.append(Problem(None, None, f"The file is not valid CSV: {error}."))
     if result.total_rows == 0 and not result.problems:
         result.problems.append(Problem(None, None, "The file has a header row but no people in it."))
     result.problems.sort(key=lambda p: (p.row or 0, _column_order(p.column)))
     return result
+
+
+def parse_csv(data: bytes, *, max_bytes: int, languages: Sequence[tuple[str, str]]) -> ParseResult:
+    """A file read by the usual header names alone (the template, tests)."""
+    return parse_file(data, max_bytes=max_bytes, languages=languages)
 
 
 def find_reporting_loops(managers: Mapping[str, str | None], starts: Iterable[str]) -> list[tuple[str, ...]]:
@@ -208,6 +393,85 @@ def _megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB"
 
 
+Table = tuple[int, list[str], Iterator[tuple[int, list[str]]]]  # header's row, header, (row, cells)
+
+
+def _read_csv(data: bytes, result: ParseResult) -> Table | None:
+    text = _decode(data, result)
+    if text is None:
+        return None
+    if not text.strip():
+        result.problems.append(Problem(None, None, "The file is empty."))
+        return None
+    result.delimiter = _sniff_delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=result.delimiter)
+    try:
+        header = next(reader)
+    except csv.Error as error:
+        result.problems.append(Problem(1, None, f"The file is not valid CSV: {error}."))
+        return None
+    return 1, header, enumerate(reader, start=2)
+
+
+def _read_xlsx(data: bytes, result: ParseResult) -> Table | None:
+    """The first sheet of a workbook, as text cells with the sheet's row numbers."""
+    import openpyxl  # only needed for workbooks
+
+    result.kind = "xlsx"
+    unreadable = "This looks like a spreadsheet workbook (.xlsx) but it cannot be opened"
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, EOFError):
+        result.problems.append(Problem(None, None, f"{unreadable}. Save it again, or as “CSV UTF-8”."))
+        return None
+    if unpacked > XLSX_MAX_UNPACKED:
+        result.problems.append(
+            Problem(None, None, f"The workbook unpacks to {_megabytes(unpacked)}; split it into smaller files.")
+        )
+        return None
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
+        sheet.reset_dimensions()  # some exporters write wrong dimensions; read what is there
+        rows = enumerate(sheet.iter_rows(values_only=True), start=1)
+        for number, values in rows:
+            cells = [_cell_text(value) for value in values]
+            if any(cells):
+                return number, cells, _xlsx_rows(rows, result)
+    except Exception as error:  # openpyxl raises many kinds on a damaged workbook
+        result.problems.append(Problem(None, None, f"{unreadable} ({type(error).__name__}). Save it again."))
+        return None
+    result.problems.append(Problem(None, None, "The file is empty."))
+    return None
+
+
+def _xlsx_rows(rows: Iterator[tuple[int, tuple[object, ...]]], result: ParseResult) -> Iterator[tuple[int, list[str]]]:
+    number = 0
+    try:
+        for number, values in rows:
+            yield number, [_cell_text(value) for value in values]
+    except Exception as error:  # a workbook damaged past its header
+        result.problems.append(
+            Problem(number + 1 or None, None, f"The workbook cannot be read past here ({type(error).__name__}).")
+        )
+
+
+def _cell_text(value: object) -> str:
+    """A workbook cell as the text a CSV export would hold."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time() else value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
 def _decode(data: bytes, result: ParseResult) -> str | None:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         result.problems.append(
@@ -216,10 +480,13 @@ def _decode(data: bytes, result: ParseResult) -> str | None:
             )
         )
         return None
-    if data.startswith(b"PK\x03\x04") or b"\x00" in data[:4096]:
+    if b"\x00" in data[:4096]:
         result.problems.append(
             Problem(
-                None, None, "This is not a CSV file (it looks like a spreadsheet workbook). Save it as “CSV UTF-8”."
+                None,
+                None,
+                "This is neither a CSV file nor an .xlsx workbook (an old .xls spreadsheet workbook, perhaps). "
+                "Save it as “Excel Workbook (.xlsx)” or “CSV UTF-8”.",
             )
         )
         return None
@@ -256,63 +523,83 @@ def _sniff_delimiter(text: str) -> str:
     return max(counts, key=lambda d: (counts[d], d == ","))
 
 
-def _header_key(name: str) -> str:
-    """ "E-mail", " e_mail ", "Level (1-7)" -> "email", "email", "level"."""
-    name = re.sub(r"\(.*?\)", "", name.replace("\ufeff", ""))
-    return re.sub(r"[^0-9a-z]", "", name.casefold())
+def _choose_columns(
+    header: Sequence[str], mapping: Sequence[str] | None, remembered: Mapping[str, str] | None
+) -> list[ColumnChoice]:
+    if mapping is None:
+        return suggest_columns(header, remembered)
+    known = set(COLUMNS) | {IGNORE}
+    return [
+        ColumnChoice(name, chosen if chosen in known else IGNORE, "chosen")
+        for name, chosen in zip(header, [*mapping, *[IGNORE] * (len(header) - len(mapping))], strict=False)
+    ]
 
 
-def _read_header(header: list[str], result: ParseResult) -> dict[str, int] | None:
+@dataclass(frozen=True)
+class _Layout:
+    positions: dict[str, int]  # field key -> column, Department aside
+    department: list[int]  # the Department columns, widest first
+
+
+def _read_header(row: int, choices: Sequence[ColumnChoice], result: ParseResult) -> _Layout | None:
     """Column positions by field key, or None when the rows cannot be read at all."""
     positions: dict[str, int] = {}
-    for index, name in enumerate(header):
-        if not name.strip():
-            result.problems.append(Problem(1, f"column {index + 1}", "This column has no name."))
+    department: list[tuple[int, int]] = []
+    for index, choice in enumerate(choices):
+        name = choice.header.strip()
+        if choice.field is None:
+            if not name:
+                result.problems.append(Problem(row, f"column {index + 1}", "This column has no name."))
+            else:
+                expected = ", ".join(LABELS.values())
+                result.problems.append(Problem(row, name, f"Unknown column “{name}”. Expected: {expected}."))
+        elif choice.field == "department":
+            department.append((_DEPARTMENT_RANK.get(header_key(name), 2), index))
+        elif choice.field == IGNORE:
             continue
-        key = _SYNONYMS.get(_header_key(name))
-        if key is None:
-            expected = ", ".join(LABELS.values())
-            result.problems.append(Problem(1, name.strip(), f"Unknown column “{name.strip()}”. Expected: {expected}."))
-        elif key in positions:
-            first = header[positions[key]].strip()
+        elif choice.field in positions:
+            first = choices[positions[choice.field]].header.strip()
             result.problems.append(
-                Problem(1, name.strip(), f"“{name.strip()}” and “{first}” are both read as {LABELS[key]}; keep one.")
+                Problem(row, name, f"“{name}” and “{first}” are both read as {LABELS[choice.field]}; keep one.")
             )
         else:
-            positions[key] = index
-    result.columns = frozenset(positions)
+            positions[choice.field] = index
+    result.columns = frozenset(positions) | ({"department"} if department else frozenset())
     missing = [LABELS[key] for key in REQUIRED if key not in positions]
     for label in missing:
-        result.problems.append(Problem(1, label, f"The required column “{label}” is missing."))
-    return None if missing else positions
+        result.problems.append(Problem(row, label, f"The required column “{label}” is missing."))
+    return None if missing else _Layout(positions, [index for _, index in sorted(department)])
 
 
 # Rows ------------------------------------------------------------------------------------------
 
 
 def _read_rows(
-    reader: Iterable[list[str]],
-    header: list[str],
-    positions: dict[str, int],
+    reader: Iterable[tuple[int, list[str]]],
+    width: int,
+    layout: _Layout,
     result: ParseResult,
     languages: Mapping[str, str],
 ) -> None:
     first_row_of: dict[str, int] = {}
-    for number, cells in enumerate(reader, start=2):
+    for number, cells in reader:
         if not any(cell.strip() for cell in cells):
             continue  # blank lines, often at the end of an export
         result.total_rows += 1
         problems: list[Problem] = []
-        if len(cells) > len(header) and any(cell.strip() for cell in cells[len(header) :]):
+        if len(cells) > width and any(cell.strip() for cell in cells[width:]):
             problems.append(
                 Problem(
                     number,
                     None,
-                    f"This row has {len(cells)} values but the header has {len(header)} columns. "
+                    f"This row has {len(cells)} values but the header has {width} columns. "
                     "A value may contain the delimiter without quotes.",
                 )
             )
-        values = {key: cells[index].strip() if index < len(cells) else "" for key, index in positions.items()}
+        values = {key: cells[index].strip() if index < len(cells) else "" for key, index in layout.positions.items()}
+        if layout.department:
+            parts = (cells[index].strip() if index < len(cells) else "" for index in layout.department)
+            values["department"] = " / ".join(part for part in parts if part)
         row = _read_row(number, values, problems, languages)
         email = values["email"].lower()
         if email:

@@ -1,5 +1,9 @@
 """Every write of the employee import: check an uploaded file, then upsert people by email.
 
+Steps: upload (a CSV or XLSX file) -> columns (only when a header needs HR: an unknown column,
+or a required one missing; HR's choices are remembered per header) -> preview (rows, problems,
+the org tree change, and for a full list the people who left) -> confirm -> run.
+
 An import is one transaction: either every row lands or none does. It runs in a few dozen
 queries whatever the file size: existing people, the reporting graph and the org tree are loaded
 up front, and writes go out with bulk_create / bulk_update in batches. Rows whose values already
@@ -29,12 +33,25 @@ from django.utils import timezone
 
 from mentorship import leases
 from mentorship.accounts.models import User
-from mentorship.imports.models import ImportJob, ImportStatus
-from mentorship.imports.parsing import LABELS, ParsedRow, ParseResult, Problem, find_reporting_loops, parse_csv
+from mentorship.imports.leavers import Leaver, leavers_deactivate, leavers_find
+from mentorship.imports.models import ColumnMapping, ImportJob, ImportStatus
+from mentorship.imports.orgplan import ImportTree, Move, TreePlan
+from mentorship.imports.parsing import (
+    COLUMNS,
+    IGNORE,
+    LABELS,
+    ParsedRow,
+    ParseResult,
+    Problem,
+    find_reporting_loops,
+    header_key,
+    parse_file,
+    suggest_columns,
+)
 from mentorship.notifications.kinds import INVITATION
 from mentorship.notifications.models import EmailStatus, Notification
 from mentorship.notifications.services import pending_emails_enqueue
-from mentorship.participants.models import LANGUAGES, OrgUnit, Participant
+from mentorship.participants.models import LANGUAGES, Participant
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +74,7 @@ FIELD_LABELS = {
     "timezone": LABELS["timezone"],
     "languages": LABELS["languages"],
     "profile": "Profile",
+    "active": "Reactivated",
 }
 
 
@@ -84,52 +102,12 @@ def _chunks[T](items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
         yield items[start : start + size]
 
 
-def _fold(path: Sequence[str]) -> tuple[str, ...]:
-    return tuple(name.casefold() for name in path)
-
-
-class _UnitTree:
-    """The org tree in memory (one query), matching names ignoring case, creating what is missing."""
-
-    def __init__(self) -> None:
-        self.units: dict[int, tuple[str, int | None]] = {}
-        self.children: dict[tuple[int | None, str], int] = {}
-        for pk, name, parent in OrgUnit.objects.values_list("id", "name", "parent_id"):
-            self._remember(pk, name, parent)
-        self._paths: dict[int, tuple[str, ...]] = {}
-
-    def _remember(self, pk: int, name: str, parent: int | None) -> None:
-        self.units[pk] = (name, parent)
-        self.children[(parent, name.casefold())] = pk
-
-    def path(self, pk: int | None) -> tuple[str, ...]:
-        if pk is None:
-            return ()
-        if pk not in self._paths:
-            names: list[str] = []
-            current: int | None = pk
-            while current is not None and len(names) < 100:
-                name, current = self.units[current]
-                names.append(name)
-            self._paths[pk] = tuple(reversed(names))
-        return self._paths[pk]
-
-    def ensure(self, path: Sequence[str]) -> int | None:
-        parent: int | None = None
-        for name in path:
-            pk = self.children.get((parent, name.casefold()))
-            if pk is None:
-                pk = OrgUnit.objects.create(parent_id=parent, name=name).pk
-                self._remember(pk, name, parent)
-            parent = pk
-        return parent
-
-
 @dataclass
 class _People:
     users: dict[str, User]  # by lower-cased email, each with its participant (if any) loaded
     participant_emails: dict[int, str]  # every participant's lower-cased email, by participant id
     manager_of: dict[str, str | None]  # every participant's manager, by lower-cased email
+    leavers: list[Leaver] = field(default_factory=list)  # full lists only
 
 
 def _load_people(parsed: ParseResult) -> _People:
@@ -185,6 +163,15 @@ class _RowPlan:
     changes: dict[str, Any] = field(default_factory=dict)  # field -> new value (paths, emails unresolved)
 
 
+@dataclass
+class _Check:
+    problems: list[Problem]
+    plans: list[_RowPlan]
+    people: _People | None
+    tree: ImportTree
+    tree_plan: TreePlan
+
+
 def _desired(row: ParsedRow, columns: frozenset[str]) -> dict[str, Any]:
     """The profile values the row asks for; fields it says nothing about are left out."""
     values: dict[str, Any] = {"first_name": row.first_name, "last_name": row.last_name}
@@ -205,17 +192,17 @@ def _desired(row: ParsedRow, columns: frozenset[str]) -> dict[str, Any]:
     return values
 
 
-def _current(name: str, user: User, participant: Participant, people: _People, tree: _UnitTree) -> Any:
+def _current(name: str, user: User, participant: Participant, people: _People, tree: ImportTree) -> Any:
     if name in ("first_name", "last_name"):
         return getattr(user, name)
     if name == "org_unit":
-        return _fold(tree.path(participant.org_unit_id))
+        return tree.current(participant.org_unit_id)
     if name == "manager":
         return people.participant_emails.get(participant.manager_id, "") if participant.manager_id else ""
     return getattr(participant, name)
 
 
-def _plan(parsed: ParseResult, people: _People, tree: _UnitTree) -> list[_RowPlan]:
+def _plan(parsed: ParseResult, people: _People, tree: ImportTree) -> list[_RowPlan]:
     plans: list[_RowPlan] = []
     for row in parsed.rows:
         user = people.users.get(row.email)
@@ -228,26 +215,53 @@ def _plan(parsed: ParseResult, people: _People, tree: _UnitTree) -> list[_RowPla
             plan.changes = {**desired, "profile": True}
         else:
             for name, value in desired.items():
-                wanted = _fold(value) if name == "org_unit" else value
+                wanted = tree.key(value) if name == "org_unit" else value
                 if _current(name, user, participant, people, tree) != wanted:
                     plan.changes[name] = value
+            if not user.is_active and participant.left_at is not None:
+                plan.changes["active"] = True  # listed again after leaving
         plan.action = "create" if user is None else "update" if plan.changes else "unchanged"
         plans.append(plan)
     return plans
 
 
-def _parse(content: bytes) -> ParseResult:
-    return parse_csv(content, max_bytes=max_bytes(), languages=LANGUAGES)
+def remembered_columns() -> dict[str, str]:
+    """How HR chose to read headers before: header key -> field key, or "" to ignore."""
+    return dict(ColumnMapping.objects.values_list("header_key", "field"))
 
 
-def _check(parsed: ParseResult) -> tuple[list[Problem], list[_RowPlan], _People | None]:
+def _parse(content: bytes, job: ImportJob | None = None) -> ParseResult:
+    """The file read with the job's column choices (all decided), or the usual and remembered names."""
+    columns = job.columns if job is not None else []
+    if columns and all(column["field"] is not None for column in columns):
+        mapping = [column["field"] for column in columns]
+        return parse_file(content, max_bytes=max_bytes(), languages=LANGUAGES, mapping=mapping)
+    return parse_file(content, max_bytes=max_bytes(), languages=LANGUAGES, remembered=remembered_columns())
+
+
+def _check(parsed: ParseResult, *, full_list: bool = False, keep: list[int] | None = None) -> _Check:
     problems = list(parsed.problems)
+    tree = ImportTree()
     if not parsed.rows:
-        return problems, [], None
+        return _Check(problems, [], None, tree, TreePlan())
     people = _load_people(parsed)
     problems += _check_managers(parsed, people)
     problems.sort(key=lambda p: p.row or 0)  # stable: keeps the column order within a row
-    return problems, _plan(parsed, people, _UnitTree()), people
+    tree.name_root_from([row.department for row in parsed.rows])
+    plans = _plan(parsed, people, tree)
+    if full_list and not problems:
+        people.leavers = leavers_find(listed=parsed.emails_seen, keep=keep or [])
+    moves = [
+        Move(plan.row.email, f"{plan.row.first_name} {plan.row.last_name}".strip(), plan.participant.org_unit_id,
+             plan.changes["org_unit"] or None)
+        for plan in plans
+        if plan.participant is not None and "org_unit" in plan.changes
+    ]  # fmt: skip
+    arrivals = [plan.changes.get("org_unit") or () for plan in plans if plan.participant is None]
+    tree_plan = tree.plan(
+        moves=moves, arrivals=arrivals, leaving=[p.org_unit_id for p in people.leavers if p.org_unit_id]
+    )
+    return _Check(problems, plans, people, tree, tree_plan)
 
 
 def _preview_row(plan: _RowPlan) -> dict[str, Any]:
@@ -275,37 +289,102 @@ def _store_problems(job: ImportJob, problems: list[Problem]) -> None:
 # Services -------------------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def import_job_create(*, file_name: str, content: bytes, by: User | None) -> ImportJob:
-    """Check an uploaded file and record it with its problems, or as ready to import."""
-    parsed = _parse(content)
-    problems, plans, _ = _check(parsed)
-    actions = [plan.action for plan in plans]
-    job = ImportJob(
-        created_by=by,
-        file_name=file_name[:255],
-        encoding=parsed.encoding,
-        delimiter=parsed.delimiter,
-        total_rows=parsed.total_rows,
-        notices=parsed.notices,
-        preview_rows=[_preview_row(plan) for plan in plans[:PREVIEW_ROWS]],
-        created_count=actions.count("create"),
-        updated_count=actions.count("update"),
-        unchanged_count=actions.count("unchanged"),
-    )
-    _store_problems(job, problems)
-    if problems:
-        job.status = ImportStatus.INVALID  # it can never be imported, so the file is not kept
+def _assess(job: ImportJob, parsed: ParseResult, content: bytes) -> None:
+    """Fill the job's preview from a parsed file: problems, counts, rows, tree change, leavers."""
+    keep = [job.created_by_id] if job.created_by_id else []
+    check = _check(parsed, full_list=job.full_list, keep=keep)
+    actions = [plan.action for plan in check.plans]
+    job.kind, job.encoding, job.delimiter = parsed.kind, parsed.encoding, parsed.delimiter
+    job.total_rows, job.notices = parsed.total_rows, parsed.notices
+    job.columns = [choice.as_dict() for choice in parsed.columns_read]
+    job.preview_rows = [_preview_row(plan) for plan in check.plans[:PREVIEW_ROWS]]
+    job.created_count, job.updated_count = actions.count("create"), actions.count("update")
+    job.unchanged_count = actions.count("unchanged")
+    job.tree_changes = check.tree.describe(check.tree_plan) if check.plans else {}
+    leavers = check.people.leavers if check.people is not None else []
+    job.leavers = [
+        {"email": leaver.email, "name": leaver.name, "unit": check.tree.unit_label(leaver.org_unit_id)}
+        for leaver in leavers
+    ]
+    _store_problems(job, check.problems)
+    if check.problems:
+        job.status, job.content = ImportStatus.INVALID, b""  # it can never be imported, so it is not kept
     else:
         job.status, job.content = ImportStatus.READY, content
+
+
+@transaction.atomic
+def import_job_create(
+    *, file_name: str, content: bytes, by: User | None, full_list: bool = False, review_columns: bool = False
+) -> ImportJob:
+    """Check an uploaded file and record it: with its problems, as ready to import, or, when
+    its header needs HR (or HR asked to review it), waiting for HR to say how columns are read."""
+    parsed = _parse(content)
+    job = ImportJob(created_by=by, file_name=file_name[:255], full_list=full_list)
+    if parsed.columns_read and (parsed.needs_mapping or review_columns):
+        job.kind, job.encoding, job.delimiter = parsed.kind, parsed.encoding, parsed.delimiter
+        job.total_rows, job.notices = parsed.total_rows, parsed.notices
+        job.columns = [choice.as_dict() for choice in parsed.columns_read]
+        job.status, job.content = ImportStatus.MAPPING, content
+    else:
+        _assess(job, parsed, content)
     job.save()
     return job
 
 
 @transaction.atomic
-def import_job_confirm(*, job: ImportJob, invite: bool) -> ImportJob:
+def import_job_map(*, job: ImportJob, fields: list[str], by: User | None) -> ImportJob:
+    """HR says how each column is read (a field key, or "" to ignore it): remembered for the next
+    file with the same headers, then the file is checked with it."""
+    job = ImportJob.objects.select_for_update().get(pk=job.pk)
+    if job.status not in (ImportStatus.MAPPING, ImportStatus.READY) or not job.content:
+        raise ValidationError("This file can no longer be changed; upload it again.")
+    headers = [column["header"] for column in job.columns]
+    if len(fields) != len(headers) or any(f != IGNORE and f not in COLUMNS for f in fields):
+        raise ValidationError("Choose how each column is read.")
+    chosen = [f for f in fields if f not in (IGNORE, "department")]
+    twice = sorted({LABELS[f] for f in chosen if chosen.count(f) > 1})
+    if twice:
+        raise ValidationError(f"Read only one column as {', '.join(twice)} (only Department may have several).")
+    missing = [LABELS[key] for key in ("email", "first_name", "last_name") if key not in fields]
+    if missing:
+        raise ValidationError(f"Choose the columns that hold {', '.join(missing)}: they are required.")
+    # Only choices that differ from the usual reading are remembered, so a header HR set back to
+    # its usual meaning follows the app's names again.
+    usual = suggest_columns(headers)
+    for header, chosen_field, default in zip(headers, fields, usual, strict=True):
+        key = header_key(header)[:200]
+        if not key:
+            continue
+        if chosen_field == default.field:
+            ColumnMapping.objects.filter(header_key=key).delete()
+        else:
+            ColumnMapping.objects.update_or_create(
+                header_key=key, defaults={"header": header.strip()[:200], "field": chosen_field, "updated_by": by}
+            )
+    job.columns = [{"header": h, "field": f, "how": "chosen"} for h, f in zip(headers, fields, strict=True)]
+    content = bytes(job.content)
+    _assess(job, _parse(content, job), content)
+    job.save()
+    return job
+
+
+@transaction.atomic
+def import_job_confirm(
+    *, job: ImportJob, invite: bool, new_units_ok: bool = False, leavers_ok: bool = False
+) -> ImportJob:
     """HR confirms a checked file: import it now, or on a worker when it is large. With the
-    broker down the job is saved as queued all the same, and the recovery pass hands it over."""
+    broker down the job is saved as queued all the same, and the recovery pass hands it over.
+
+    New units directly below the root and (for a full list) deactivating people need HR to say
+    so explicitly: `new_units_ok`, `leavers_ok`.
+    """
+    if job.status == ImportStatus.READY and job.new_top_level and not new_units_ok:
+        raise ValidationError(
+            {"new_units_ok": "Confirm the new units directly below the organisation root, or fix the file."}
+        )
+    if job.status == ImportStatus.READY and job.leavers and not leavers_ok:
+        raise ValidationError({"leavers_ok": "Confirm that the people missing from the file have left."})
     claimed = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.READY).update(
         status=ImportStatus.QUEUED, invite=invite
     )
@@ -387,9 +466,22 @@ def _progress_clear(job_id: int) -> None:
         logger.warning("Could not clear the progress of import job %s", job_id, exc_info=True)
 
 
+def _drift(job: ImportJob, check: _Check) -> list[Problem]:
+    """What changed in the app since HR saw the preview and would make the import do more."""
+    problems = []
+    seen_units = set(job.new_top_level)
+    new_units = check.tree.describe(check.tree_plan)["new_top_level"]
+    if any(unit not in seen_units for unit in new_units):
+        problems.append(Problem(None, None, "The org tree changed since the preview; check the file again."))
+    return problems
+
+
 def _run(job: ImportJob, *, token: str, heartbeat: leases.Heartbeat) -> None:
-    parsed = _parse(bytes(job.content))
-    problems, plans, people = _check(parsed)
+    parsed = _parse(bytes(job.content), job)
+    keep = [job.created_by_id] if job.created_by_id else []
+    check = _check(parsed, full_list=job.full_list, keep=keep)
+    problems, plans, people, tree = check.problems, check.plans, check.people, check.tree
+    problems = problems or _drift(job, check)
     if problems or people is None:  # people changed in the app since the preview (a manager left, say)
         job = leases.fence(ImportJob, pk=job.pk, token=token)
         _store_problems(job, problems)
@@ -397,7 +489,9 @@ def _run(job: ImportJob, *, token: str, heartbeat: leases.Heartbeat) -> None:
         job.lease_token, job.lease_expires_at = "", None
         job.save()
         return
-    tree = _UnitTree()
+    tree_changes = tree.describe(check.tree_plan)  # labels as they were, before renaming
+    for unit, name in check.tree_plan.renames:
+        tree.rename(unit, name)
     participant_ids = {email: pk for pk, email in people.participant_emails.items()}
     levels = _managers_first([plan for plan in plans if plan.user is None or plan.participant is None])
     updates = [plan for plan in plans if plan.action == "update" and plan.participant is not None]
@@ -418,8 +512,10 @@ def _run(job: ImportJob, *, token: str, heartbeat: leases.Heartbeat) -> None:
         report(batch)
 
     job = leases.fence(ImportJob, pk=job.pk, token=token)
-    job.status, job.content, job.finished_at = ImportStatus.DONE, b"", timezone.now()
+    now = timezone.now()
+    job.status, job.content, job.finished_at = ImportStatus.DONE, b"", now
     job.lease_token, job.lease_expires_at = "", None
+    job.tree_changes = tree_changes
     job.processed_rows = len(plans)
     job.created_emails = [plan.row.email for plan in plans if plan.action == "create"]
     job.updated_emails = [plan.row.email for plan in plans if plan.action == "update"]
@@ -430,6 +526,11 @@ def _run(job: ImportJob, *, token: str, heartbeat: leases.Heartbeat) -> None:
     if job.invite:
         new_users = [plan.user for plan in plans if plan.action == "create" and plan.user is not None]
         job.invitations_sent = import_invitations_write(job=job, users=new_users)
+    # Only people HR saw listed as leaving, and still missing from the file, are deactivated.
+    confirmed = {leaver["email"] for leaver in job.leavers}
+    leaving = [leaver for leaver in people.leavers if leaver.email in confirmed]
+    job.ended_mentorships = leavers_deactivate(leavers=leaving, now=now, by=job.created_by)
+    job.left_emails = [leaver.email for leaver in leaving]
     job.save()
 
 
@@ -458,9 +559,13 @@ def _managers_first(creates: list[_RowPlan]) -> list[list[_RowPlan]]:
     return levels
 
 
-def _profile_values(changes: dict[str, Any], tree: _UnitTree, participant_ids: dict[str, int]) -> dict[str, Any]:
+def _profile_values(changes: dict[str, Any], tree: ImportTree, participant_ids: dict[str, int]) -> dict[str, Any]:
     """Participant attributes for `changes`, with departments and managers resolved to ids."""
-    values = {name: value for name, value in changes.items() if name not in ("first_name", "last_name", "profile")}
+    values = {
+        name: value for name, value in changes.items() if name not in ("first_name", "last_name", "profile", "active")
+    }
+    if "active" in changes:
+        values["left_at"] = None
     if "org_unit" in values:
         values["org_unit_id"] = tree.ensure(values.pop("org_unit"))
     if "manager" in values:
@@ -469,7 +574,7 @@ def _profile_values(changes: dict[str, Any], tree: _UnitTree, participant_ids: d
     return values
 
 
-def _create_batch(batch: Sequence[_RowPlan], tree: _UnitTree, participant_ids: dict[str, int]) -> None:
+def _create_batch(batch: Sequence[_RowPlan], tree: ImportTree, participant_ids: dict[str, int]) -> None:
     new = [plan for plan in batch if plan.user is None]
     # Imported people set their password through the invitation (or "Forgot password"): an
     # unusable password costs nothing, where hashing a random one would cost ~0.1 s per row.
@@ -501,7 +606,7 @@ def _create_batch(batch: Sequence[_RowPlan], tree: _UnitTree, participant_ids: d
         participant_ids[plan.row.email] = participant.pk
 
 
-def _update_batch(batch: Sequence[_RowPlan], tree: _UnitTree, participant_ids: dict[str, int]) -> None:
+def _update_batch(batch: Sequence[_RowPlan], tree: ImportTree, participant_ids: dict[str, int]) -> None:
     """Write only what changed: people are grouped by the fields that changed for them, so a
     re-import that fixes a few titles writes a few titles."""
     now = timezone.now()
@@ -509,8 +614,9 @@ def _update_batch(batch: Sequence[_RowPlan], tree: _UnitTree, participant_ids: d
     groups: dict[tuple[str, ...], list[Participant]] = defaultdict(list)
     for plan in batch:
         assert plan.user is not None and plan.participant is not None  # noqa: S101 (updates only)
-        if "first_name" in plan.changes or "last_name" in plan.changes:
+        if "first_name" in plan.changes or "last_name" in plan.changes or "active" in plan.changes:
             plan.user.first_name, plan.user.last_name = plan.row.first_name, plan.row.last_name
+            plan.user.is_active = plan.user.is_active or "active" in plan.changes
             users.append(plan.user)
         values = _profile_values(plan.changes, tree, participant_ids)
         if values:
@@ -519,7 +625,7 @@ def _update_batch(batch: Sequence[_RowPlan], tree: _UnitTree, participant_ids: d
             plan.participant.updated_at = now
             groups[tuple(sorted(values))].append(plan.participant)
     if users:
-        User.objects.bulk_update(users, ["first_name", "last_name"])
+        User.objects.bulk_update(users, ["first_name", "last_name", "is_active"])
     for fields, participants in groups.items():
         Participant.objects.bulk_update(participants, [*fields, "updated_at"])
 

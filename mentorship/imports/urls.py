@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.upload, name="upload"),
     path("template.csv", views.template_csv, name="template"),
     path("<int:pk>/", views.preview, name="preview"),
+    path("<int:pk>/columns/", views.columns, name="columns"),
     path("<int:pk>/confirm/", views.confirm, name="confirm"),
     path("<int:pk>/progress/", views.progress, name="progress"),
     path("<int:pk>/result/", views.result, name="result"),

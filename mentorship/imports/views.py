@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseLocation
 
 from mentorship.imports import services
-from mentorship.imports.forms import ConfirmForm, UploadForm
+from mentorship.imports.forms import ColumnsForm, ConfirmForm, UploadForm
 from mentorship.imports.models import ImportJob, ImportStatus
 from mentorship.imports.parsing import template_header
 from mentorship.participants.roles import is_hr_admin
@@ -22,9 +22,21 @@ from mentorship.participants.roles import is_hr_admin
 JOBS_PER_PAGE = 10
 PROBLEMS_PER_PAGE = 50
 PEOPLE_PER_PAGE = 50
-RESULT_LISTS = ("created", "updated", "unchanged")
+RESULT_LISTS = ("created", "updated", "unchanged", "left")
+LEAVERS_PER_PAGE = 50
 # Fields too big to load for pages that do not show them (the file, the result lists).
-HEAVY = ("content", "preview_rows", "problems", "created_emails", "updated_emails", "unchanged_emails", "changes")
+HEAVY = (
+    "content",
+    "preview_rows",
+    "problems",
+    "created_emails",
+    "updated_emails",
+    "unchanged_emails",
+    "changes",
+    "tree_changes",
+    "leavers",
+    "left_emails",
+)
 
 
 def _require_hr_admin(request: HttpRequest) -> None:
@@ -39,6 +51,8 @@ def _job_for(request: HttpRequest, pk: int, *, defer: tuple[str, ...] = ("conten
 
 def _page_for(job: ImportJob) -> str:
     """Where a job is shown in its current state."""
+    if job.status == ImportStatus.MAPPING:
+        return reverse("imports:columns", args=[job.pk])
     if job.status in (ImportStatus.INVALID, ImportStatus.READY):
         return reverse("imports:preview", args=[job.pk])
     if job.is_active:
@@ -52,8 +66,14 @@ def upload(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        job = services.import_job_create(file_name=upload.name or "upload.csv", content=upload.read(), by=request.user)  # type: ignore[arg-type]
-        return redirect("imports:preview", job.pk)
+        job = services.import_job_create(
+            file_name=upload.name or "upload.csv",
+            content=upload.read(),
+            by=request.user,  # type: ignore[arg-type]
+            full_list=form.cleaned_data["full_list"],
+            review_columns=form.cleaned_data["review_columns"],
+        )
+        return redirect(_page_for(job))
     jobs = ImportJob.objects.select_related("created_by").defer(*HEAVY)
     page = Paginator(jobs, JOBS_PER_PAGE).get_page(request.GET.get("page"))
     status = 400 if request.method == "POST" else 200
@@ -81,24 +101,66 @@ def template_csv(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def columns(request: HttpRequest, pk: int) -> HttpResponse:
+    """How each column is read: shown when the header needs HR, or when HR asks to review it."""
+    job = _job_for(request, pk, defer=("content", "preview_rows", "problems"))
+    if job.status not in (ImportStatus.MAPPING, ImportStatus.READY):
+        return redirect(_page_for(job))
+    form = ColumnsForm(request.POST or None, columns=job.columns)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = services.import_job_map(job=job, fields=form.fields_chosen(), by=request.user)  # type: ignore[arg-type]
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            return redirect(_page_for(job))
+    status = 400 if request.method == "POST" else 200
+    return render(request, "imports/columns.html", {"job": job, "form": form}, status=status)
+
+
+def _preview_page(request: HttpRequest, job: ImportJob, form: ConfirmForm, *, status: int = 200) -> HttpResponse:
+    problems = Paginator(job.problems, PROBLEMS_PER_PAGE).get_page(request.GET.get("page"))
+    leavers = Paginator(job.leavers, LEAVERS_PER_PAGE).get_page(request.GET.get("leavers"))
+    context = {
+        "job": job,
+        "problems": problems,
+        "leavers": leavers,
+        # A "full list" that would deactivate a large share of people is more likely a partial file.
+        "leaver_share": round(100 * len(job.leavers) / (len(job.leavers) + job.total_rows)) if job.leavers else 0,
+        "tree": job.tree_changes,
+        "form": form,
+        "async_threshold": services.ASYNC_THRESHOLD,
+    }
+    return render(request, "imports/preview.html", context, status=status)
+
+
+@login_required
 def preview(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job_for(request, pk)
     if job.status not in (ImportStatus.INVALID, ImportStatus.READY):
         return redirect(_page_for(job))
-    problems = Paginator(job.problems, PROBLEMS_PER_PAGE).get_page(request.GET.get("page"))
-    context = {"job": job, "problems": problems, "form": ConfirmForm(), "async_threshold": services.ASYNC_THRESHOLD}
-    return render(request, "imports/preview.html", context)
+    return _preview_page(request, job, ConfirmForm(job=job))
 
 
 @require_POST
 @login_required
 def confirm(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job_for(request, pk, defer=HEAVY)
-    form = ConfirmForm(request.POST)
+    form = ConfirmForm(request.POST, job=job)
     if job.status != ImportStatus.READY or not form.is_valid():
         messages.error(request, "This file cannot be imported (again); here is where it stands.")
         return redirect(_page_for(job))
-    job = services.import_job_confirm(job=job, invite=form.cleaned_data["invite"])
+    try:
+        job = services.import_job_confirm(
+            job=job,
+            invite=form.cleaned_data["invite"],
+            new_units_ok=form.cleaned_data.get("new_units_ok", False),
+            leavers_ok=form.cleaned_data.get("leavers_ok", False),
+        )
+    except ValidationError as error:
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+        return _preview_page(request, _job_for(request, pk), form, status=400)
     if job.status == ImportStatus.INVALID:
         messages.error(request, "People changed since the preview; the file now has problems.")
     _say_if_waiting(request, job)
@@ -151,7 +213,7 @@ def result(request: HttpRequest, pk: int) -> HttpResponse:
     emails = getattr(job, f"{chosen}_emails")
     page = Paginator(emails, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
     rows = [(email, job.changes.get(email, [])) for email in page.object_list]
-    tabs = [(name, counts[name]) for name in RESULT_LISTS]
+    tabs = [(name, counts[name]) for name in RESULT_LISTS if name != "left" or job.full_list]
     context = {
         "job": job,
         "counts": counts,

@@ -18,6 +18,7 @@ class EndReason(models.TextChoices):
     SCHEDULE = "schedule", "We could not find time to meet"
     NOT_A_FIT = "not_a_fit", "We were not a good fit"
     ROLE_CHANGE = "role_change", "One of us changed role or left"
+    LEFT = "left", "One of us left the organisation"  # set by a full-list employee import
     OTHER = "other", "Another reason"
 
 

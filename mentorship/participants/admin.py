@@ -1,13 +1,27 @@
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from mentorship.participants.models import OrgUnit, Participant
 
 
 @admin.register(OrgUnit)
 class OrgUnitAdmin(admin.ModelAdmin):
+    """Read-only here: HR edits the tree in the app (participants:org_tree), where every change
+    goes through a service that keeps one root, refuses loops and says who it affects."""
+
     list_display = ["name", "parent"]
     search_fields = ["name"]
-    autocomplete_fields = ["parent"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(Participant)

@@ -5,7 +5,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 
 
 class CareerLevel(models.IntegerChoices):
@@ -62,7 +63,8 @@ def validate_languages(value: object) -> None:
 
 
 class OrgUnit(models.Model):
-    """A department, team or other unit; units form a tree through `parent`."""
+    """A department, team or other unit; units form one tree through `parent`, under one
+    organisation root (the only unit without a parent). See `orgtree` for levels and paths."""
 
     name = models.CharField(max_length=120)
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
@@ -72,6 +74,8 @@ class OrgUnit(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["parent", "name"], name="orgunit_unique_name_in_parent"),
             models.UniqueConstraint(fields=["name"], condition=Q(parent=None), name="orgunit_unique_root_name"),
+            # One organisation, one root: every unit without a parent indexes the same value.
+            models.UniqueConstraint(Coalesce("parent", Value(0)), condition=Q(parent=None), name="orgunit_one_root"),
             models.CheckConstraint(condition=~Q(parent=F("id")), name="orgunit_not_own_parent"),
         ]
 
@@ -119,6 +123,9 @@ class Participant(models.Model):
     ws_focus = _answer()
     hire_date = models.DateField(null=True, blank=True)
     onboarded_at = models.DateTimeField(null=True, blank=True)
+    # Set when a full-list import no longer lists the person: their account is deactivated, their
+    # enrollments withdrawn and their mentorships ended. Cleared when a later file lists them again.
+    left_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -79,7 +79,10 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def directory(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
-    people = Participant.objects.select_related("user", "org_unit").filter(onboarded_at__isnull=False)
+    # People who left (deactivated by a full-list import) are not colleagues to find any more.
+    people = Participant.objects.select_related("user", "org_unit").filter(
+        onboarded_at__isnull=False, user__is_active=True
+    )
     if query:
         people = people.filter(
             Q(user__first_name__icontains=query)

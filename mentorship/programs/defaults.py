@@ -6,6 +6,8 @@ are stored as JSON on the program so HR can tune them per program without a migr
 
 from typing import Any
 
+from mentorship.participants.orgtree import DEFAULT_DEPARTMENT_LEVEL
+
 TRADITIONAL, REVERSE, RECIPROCAL, PEER = "traditional", "reverse", "reciprocal", "peer"
 
 # Factor weights add up to 100; complementary expertise dominates by design.
@@ -34,6 +36,9 @@ def default_matching(kind: str) -> dict[str, Any]:
         "min_level_gap": {TRADITIONAL: 2, REVERSE: 1}.get(kind, 0),
         "max_level_gap": 1 if kind == PEER else 6,
         "different_department": kind in (REVERSE, RECIPROCAL),
+        # Which level of the org tree is a person's "department" for the rule above and for the
+        # cross-department factor: 1 is the first level below the organisation root.
+        "department_level": DEFAULT_DEPARTMENT_LEVEL,
         "shared_language": True,
         "min_overlap_hours": 2,
         "avoid_previous_pairs": True,

@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 
 from mentorship.accounts.models import User
 from mentorship.participants.models import CareerLevel, OrgUnit, Participant, org_unit_labels
+from mentorship.participants.orgtree import OrgTree
 from mentorship.participants.roles import HR_ADMIN_GROUP
 from mentorship.programs import defaults, services
 from mentorship.programs.models import Enrollment, EnrollmentRole, Program, ProgramKind
@@ -141,6 +142,15 @@ class ProgramForm(forms.Form):
     different_department = forms.ChoiceField(
         choices=[DEFAULT_CHOICE, *YES_NO], required=False, label="Pair people from different departments"
     )
+    department_level = forms.TypedChoiceField(
+        coerce=int,
+        required=False,
+        empty_value=None,
+        label="What counts as a department",
+        help_text="The level of the org tree that “different departments” and cross-department exposure "
+        "compare. People in units below it share their department. Leave empty for the default: "
+        "the first level below the organisation root.",
+    )
     shared_language = forms.ChoiceField(
         choices=[DEFAULT_CHOICE, *YES_NO], required=False, label="Require a shared language"
     )
@@ -203,6 +213,7 @@ class ProgramForm(forms.Form):
                 "min_level_gap",
                 "max_level_gap",
                 "different_department",
+                "department_level",
                 "shared_language",
                 "min_overlap_hours",
                 "avoid_previous_pairs",
@@ -238,6 +249,10 @@ class ProgramForm(forms.Form):
                 help_text=f"Leave empty for the default: {defaults.DEFAULT_WEIGHTS[name]}.",
             )
         self.fields["owners"].queryset = hr_admin_users()  # type: ignore[attr-defined]
+        chosen = self.initial.get("department_level")
+        self.fields["department_level"].choices = department_level_choices(  # type: ignore[attr-defined]
+            at_least=chosen if isinstance(chosen, int) else 1
+        )
         # Full paths ("Acme / Engineering / Data"), sorted, so two teams called "Data" stay apart.
         labels = org_unit_labels()
         self.fields["eligible_units"].widget.choices = sorted(labels.items(), key=lambda item: item[1].lower())
@@ -265,7 +280,7 @@ class ProgramForm(forms.Form):
     def matching_data(self) -> dict[str, Any]:
         data = self.cleaned_data
         rules: dict[str, Any] = {
-            name: data.get(name) for name in ("min_level_gap", "max_level_gap", "min_overlap_hours")
+            name: data.get(name) for name in ("min_level_gap", "max_level_gap", "min_overlap_hours", "department_level")
         }
         for name in MATCHING_BOOLEANS:
             rules[name] = {"yes": True, "no": False}.get(data.get(name) or "")
@@ -324,6 +339,23 @@ class ProgramForm(forms.Form):
         return values
 
 
+def department_level_choices(*, at_least: int = 1) -> list[tuple[Any, str]]:
+    """Levels of the org tree as HR knows them: "Level 1 below the root: Engineering, Sales, …"."""
+    tree = OrgTree.load()
+    by_level: dict[int, list[str]] = {}
+    for pk, depth in tree.walk():
+        if depth:
+            by_level.setdefault(depth, []).append(tree.names[pk])
+    choices: list[tuple[Any, str]] = [("", "The default: the first level below the organisation root")]
+    deepest = max(max(by_level, default=1), at_least)
+    for level in range(1, min(deepest, services.MAX_DEPARTMENT_LEVEL) + 1):
+        names = by_level.get(level, [])
+        examples = ", ".join(names[:3]) + (", …" if len(names) > 3 else "")
+        where = "first level below the root" if level == 1 else f"level {level} below the root"
+        choices.append((level, f"{where}{': ' + examples if examples else ''}"))
+    return choices
+
+
 def _yes_no(value: Any) -> str:
     return "yes" if value else "no"
 
@@ -352,7 +384,7 @@ def initial_for(program: Program) -> dict[str, Any]:
     initial["focus_skills"] = [skill.pk for skill in program.focus_skills.all()]
     initial["eligible_units"] = [unit.pk for unit in program.eligible_units.all()]
     initial["owners"] = [user.pk for user in program.owners.all()]
-    for name in ("min_level_gap", "max_level_gap", "min_overlap_hours"):
+    for name in ("min_level_gap", "max_level_gap", "min_overlap_hours", "department_level"):
         initial[name] = rules[name]
     for name in MATCHING_BOOLEANS:
         initial[name] = _yes_no(rules[name])

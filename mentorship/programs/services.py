@@ -31,6 +31,7 @@ MATCHING_LABELS = {
     "min_level_gap": "Minimum level gap",
     "max_level_gap": "Maximum level gap",
     "different_department": "Different department",
+    "department_level": "Department level",
     "shared_language": "Shared language",
     "min_overlap_hours": "Minimum overlap hours",
     "avoid_previous_pairs": "Avoid previous pairs",
@@ -42,6 +43,7 @@ REMINDER_LABELS = {
     "remind_before_enrollment_closes": "Remind before enrollment closes",
 }
 USEFUL_TEACHING_LEVEL = 3
+MAX_DEPARTMENT_LEVEL = 10
 
 # status -> statuses it may move to. Back-steps exist for the honest mistakes: opening too early,
 # or needing more people after matching began.
@@ -101,6 +103,9 @@ def matching_errors(rules: dict[str, Any]) -> dict[str, str]:
             errors[f"weight_{name}"] = "Each weight must be between 0 and 100."
     if not errors and (total := sum(rules["weights"].values())) != 100:
         errors["weights"] = f"The weights add up to {total}; they must add up to exactly 100."
+    level = rules["department_level"]
+    if not isinstance(level, int) or isinstance(level, bool) or not 1 <= level <= MAX_DEPARTMENT_LEVEL:
+        errors["department_level"] = f"The department level must be between 1 and {MAX_DEPARTMENT_LEVEL}."
     if rules["min_level_gap"] > rules["max_level_gap"]:
         errors["min_level_gap"] = "The minimum level gap cannot be larger than the maximum level gap."
     return errors

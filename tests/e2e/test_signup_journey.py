@@ -10,7 +10,10 @@ from mentorship.participants.models import OrgUnit
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_new_employee_signs_up_verifies_onboards_and_lands_home(page: Page, live_server, mailoutbox) -> None:
+def test_a_new_employee_signs_up_verifies_onboards_and_lands_home(
+    page: Page, live_server, mailoutbox, settings
+) -> None:
+    settings.SITE_URL = live_server.url  # links in emails come from SITE_URL, not the request's host
     OrgUnit.objects.create(name="Data")
     email = "new.hire@example.com"
 

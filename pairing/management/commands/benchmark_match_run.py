@@ -16,9 +16,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from mentorship.accounts.models import User
+from mentorship.participants import services as participant_services
 from mentorship.participants.models import WORK_STYLE_QUESTIONS, OrgUnit, Participant
 from mentorship.programs.models import Enrollment, Program, ProgramStatus
 from mentorship.programs.services import complete_matching
@@ -77,7 +79,10 @@ class Command(BaseCommand):
             skills[category].append(pk)
         if not all(skills.values()):
             raise CommandError("the skill catalogue needs skills in every category (run migrate)")
-        root = OrgUnit.objects.create(name=BENCH_ROOT)
+        # The bench tree: the organisation root on an empty database, else a unit just below it,
+        # in which case its departments sit one level deeper (the program's department level).
+        root = participant_services.org_unit_ensure_path(path=[BENCH_ROOT])
+        self.department_level = 1 if root.parent_id is None else 2
         teams = []
         trades: dict[int, list[int]] = {}
         for d in range(DEPARTMENTS):
@@ -134,7 +139,7 @@ class Command(BaseCommand):
             kind=kind,
             status=ProgramStatus.MATCHING,
             objectives="Benchmark.",
-            matching=complete_matching(kind, None),
+            matching=complete_matching(kind, {"department_level": self.department_level}),
             starts_on=timezone.localdate(),
         )
         entries, enrollments, goals, offers = [], [], [], []
@@ -229,7 +234,7 @@ class Command(BaseCommand):
         # Raw deletes: the bench rows have no other dependants, and the collector would take minutes.
         Participant.objects.filter(user__email__endswith=f"@{BENCH_DOMAIN}")._raw_delete(connection.alias)  # type: ignore[attr-defined]
         User.objects.filter(email__endswith=f"@{BENCH_DOMAIN}")._raw_delete(connection.alias)  # type: ignore[attr-defined]
-        for root in OrgUnit.objects.filter(name=BENCH_ROOT, parent=None):
+        for root in OrgUnit.objects.filter(Q(parent=None) | Q(parent__parent=None), name=BENCH_ROOT):
             OrgUnit.objects.filter(parent__parent=root).delete()
             OrgUnit.objects.filter(parent=root).delete()
             root.delete()

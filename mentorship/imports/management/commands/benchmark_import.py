@@ -3,8 +3,9 @@
 Generates a company (one chief, then four more levels of reporting lines, ten departments with
 teams, rows shuffled), then times check + import through the services (not Celery) three times:
 the first creates everyone, the second finds everyone unchanged, the third retitles most of
-them. Everything it creates uses the @bench.invalid domain and a "Bench Corp" org tree, and is
-deleted at the end unless --keep is given.
+them. Everything it creates uses the @bench.invalid domain and a "Bench Corp" org tree (the
+organisation root on an empty database, else a unit directly below the root), and is deleted at
+the end unless --keep is given. `--format xlsx` times the same people as an Excel workbook.
 """
 
 import csv
@@ -16,6 +17,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
+from django.db.models import Q
 
 from mentorship.accounts.models import User
 from mentorship.imports import services
@@ -32,13 +34,32 @@ FIRST = ["Ada", "Ben", "Chen", "Dana", "Emil", "Fatima", "Gus", "Hana", "Ivo", "
 LAST = ["Okafor", "Müller", "García", "Nowak", "Sato", "Dubois", "Rossi", "Silva", "Berg", "Khan", "Smith", "Ng"]
 
 
-def generate_csv(rows: int, *, seed: int = 7) -> bytes:
-    """A company as an HR system exports it: person n reports to (n - 1) // 10, so five levels
-    hold 11,111 people; rows are shuffled so many managers come after their reports."""
-    rng = random.Random(seed)  # noqa: S311 (made-up people, not secrets)
+def _csv(lines: list[list[str]]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(template_header())
+    writer.writerows(lines)
+    return out.getvalue().encode()
+
+
+def _xlsx(lines: list[list[str]]) -> bytes:
+    """An Excel workbook, as HR systems' "export to Excel" writes one."""
+    import openpyxl
+
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet("Employees")
+    sheet.append(template_header())
+    for line in lines:
+        sheet.append(line)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def generate_rows(rows: int, *, seed: int = 7) -> list[list[str]]:
+    """A company as an HR system exports it: person n reports to (n - 1) // 10, so five levels
+    hold 11,111 people; rows are shuffled so many managers come after their reports."""
+    rng = random.Random(seed)  # noqa: S311 (made-up people, not secrets)
     lines = []
     for n in range(rows):
         depth = 0 if n == 0 else 1 if n <= 10 else 2 if n <= 110 else 3 if n <= 1110 else 4
@@ -69,8 +90,7 @@ def generate_csv(rows: int, *, seed: int = 7) -> bytes:
             ]
         )
     rng.shuffle(lines)
-    writer.writerows(lines)
-    return out.getvalue().encode()
+    return lines
 
 
 class Command(BaseCommand):
@@ -79,15 +99,20 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--rows", type=int, default=10_000)
         parser.add_argument("--keep", action="store_true", help="Leave the generated people in the database.")
+        parser.add_argument("--format", choices=["csv", "xlsx"], default="csv", dest="file_format")
 
-    def handle(self, *args: Any, rows: int, keep: bool, **options: Any) -> None:
+    def handle(self, *args: Any, rows: int, keep: bool, file_format: str, **options: Any) -> None:
         if rows < 1:
             raise CommandError("--rows must be at least 1.")
         self._clean()
-        content = generate_csv(rows)
-        self.stdout.write(f"{rows:,} rows, {len(content) / 1024:,.0f} KB, database: {connection.vendor}")
+        lines = generate_rows(rows)
         # A third file retitles every specialist, to time updates too.
-        changed = content.replace(b",Specialist,", b",Senior Specialist,")
+        retitled = [[("Senior Specialist" if cell == "Specialist" else cell) for cell in line] for line in lines]
+        encode = _xlsx if file_format == "xlsx" else _csv
+        content, changed = encode(lines), encode(retitled)
+        self.stdout.write(
+            f"{rows:,} rows, {file_format.upper()} {len(content) / 1024:,.0f} KB, database: {connection.vendor}"
+        )
         try:
             self._time("first import (creates)", content, rows, "created")
             self._time("re-import (unchanged)", content, rows, "unchanged")
@@ -127,7 +152,7 @@ class Command(BaseCommand):
         User.objects.filter(email__endswith=f"@{DOMAIN}").delete()
         ImportJob.objects.filter(file_name="benchmark.csv", created_by=None).delete()
         # Units protect their children, so delete the deepest first.
-        root = OrgUnit.objects.filter(parent=None, name=ROOT).first()
+        root = OrgUnit.objects.filter(Q(parent=None) | Q(parent__parent=None), name=ROOT).first()
         if root is None:
             return
         levels = [[root.pk]]

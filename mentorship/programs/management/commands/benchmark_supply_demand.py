@@ -62,7 +62,7 @@ class Command(BaseCommand):
 
     def _build(self, rng: random.Random, size: int) -> tuple[User, Program]:
         skill_ids = self._skills()
-        root = OrgUnit.objects.create(name=f"Bench Co {rng.random():.8f}")
+        root = people.org_unit_ensure_path(path=[f"Bench Co {rng.random():.8f}"])  # rolled back at the end
         units = [OrgUnit.objects.create(name=name, parent=root) for name in DEPARTMENTS]
         owner = User.objects.create_user(email="bench.owner@bench.invalid", first_name="Bench", last_name="Owner")
         people.hr_admin_grant(user=owner)
