@@ -1,0 +1,118 @@
+"""A short-lived cache of whole dashboards, one entry per page, viewer scope and filters.
+
+A dashboard is a pure function of its scope (who may be seen, the filters, today's date) and the
+data, so two requests with the same scope may share one result: a manager's entry is keyed by
+their own subtree and privacy flag, and is never served to a scope it was not computed for.
+
+Every entry belongs to a *version* of the figures. Saving or deleting a row the dashboards read
+(`watched_models`, connected in `apps.py`) starts a new version, at once and again when the transaction
+commits (another request may have cached the old figures in between), so the next view after a
+change is computed afresh. Bulk writes send no signals (an import, the sweep marking pairs at
+risk, `QuerySet.update`): their figures appear when the entry expires, after
+`DASHBOARD_CACHE_SECONDS` at most. Reminders are not watched: a reminder counts only once it is
+seven days old, so a new one changes no figure.
+
+The cache is a convenience, never a dependency: when it fails (Redis down), the page is computed.
+"""
+
+import hashlib
+import logging
+import uuid
+from collections.abc import Callable, Hashable
+from dataclasses import fields
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Model
+
+from mentorship.dashboards.scope import Scope
+
+logger = logging.getLogger(__name__)
+
+VERSION_KEY = "dashboards:figures-version"
+
+
+def cached[T](page: str, scope: Scope, options: tuple[Hashable, ...], build: Callable[[], T]) -> T:
+    """The result of `build()` for this page, scope and options: from the cache when the figures
+    have not changed since it was stored (and it is younger than DASHBOARD_CACHE_SECONDS)."""
+    seconds = settings.DASHBOARD_CACHE_SECONDS
+    if seconds <= 0:
+        return build()
+    try:
+        key = _key(page, scope, options, _version())
+        found = cache.get(key)
+    except Exception:  # the cache is down or broken: compute, as if nothing were cached
+        logger.warning("Dashboard cache unavailable; computing the page.", exc_info=True)
+        return build()
+    if found is not None:
+        return found  # type: ignore[no-any-return]  # stored by this function for this key
+    result = build()
+    try:
+        cache.set(key, result, seconds)
+    except Exception:
+        logger.warning("Dashboard cache unavailable; the page was not stored.", exc_info=True)
+    return result
+
+
+def figures_changed() -> None:
+    """Start a new version of the figures now, and again once the current transaction commits
+    (a request that read the old rows meanwhile may have stored them under this version)."""
+    _bump()
+    transaction.on_commit(_bump)
+
+
+def _bump() -> None:
+    try:
+        cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+    except Exception:  # the cache is down: entries expire on their own within their time
+        logger.warning("Dashboard cache unavailable; its figures expire on time.", exc_info=True)
+
+
+def _version() -> str:
+    # A random token rather than a counter: if the key is evicted, a new token cannot meet the
+    # entries of an old one.
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, uuid.uuid4().hex, None)
+        version = cache.get(VERSION_KEY)
+    return str(version)
+
+
+def _key(page: str, scope: Scope, options: tuple[Hashable, ...], version: str) -> str:
+    # Sets are written sorted: the same ids must always give the same key, in any process.
+    parts: list[Any] = [page, version, options, settings.PRIVACY_THRESHOLD]
+    for field in fields(scope):
+        value = getattr(scope, field.name)
+        parts.append((field.name, sorted(value) if isinstance(value, frozenset) else value))
+    return f"dashboards:page:{hashlib.sha256(repr(parts).encode()).hexdigest()}"
+
+
+def watched_models() -> list[type[Model]]:
+    """The models whose rows the dashboards' figures are computed from (not Notification: see the
+    module docstring)."""
+    from mentorship.mentorships.models import Mentorship
+    from mentorship.participants.models import OrgUnit, Participant
+    from mentorship.programs.models import Enrollment, Program
+    from mentorship.workspace.models import CheckIn, Goal, MentoringSession, SessionRating
+    from skills.models import Assessment, Skill
+
+    return [
+        Assessment,
+        CheckIn,
+        Enrollment,
+        Goal,
+        MentoringSession,
+        Mentorship,
+        OrgUnit,
+        Participant,
+        Program,
+        SessionRating,
+        Skill,
+    ]
+
+
+def on_write(sender: type[Model], **kwargs: Any) -> None:
+    """post_save and post_delete of a watched model."""
+    figures_changed()
