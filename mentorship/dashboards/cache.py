@@ -34,14 +34,15 @@ logger = logging.getLogger(__name__)
 VERSION_KEY = "dashboards:figures-version"
 
 
-def cached[T](page: str, scope: Scope, options: tuple[Hashable, ...], build: Callable[[], T]) -> T:
-    """The result of `build()` for this page, scope and options: from the cache when the figures
-    have not changed since it was stored (and it is younger than DASHBOARD_CACHE_SECONDS)."""
+def cached[T](name: str, parts: tuple[Hashable | Scope, ...], build: Callable[[], T]) -> T:
+    """The result of `build()` for this name and parts (a page's scope and options): from the
+    cache when the figures have not changed since it was stored (and it is younger than
+    DASHBOARD_CACHE_SECONDS)."""
     seconds = settings.DASHBOARD_CACHE_SECONDS
     if seconds <= 0:
         return build()
     try:
-        key = _key(page, scope, options, _version())
+        key = _key(name, parts, _version())
         found = cache.get(key)
     except Exception:  # the cache is down or broken: compute, as if nothing were cached
         logger.warning("Dashboard cache unavailable; computing the page.", exc_info=True)
@@ -80,13 +81,17 @@ def _version() -> str:
     return str(version)
 
 
-def _key(page: str, scope: Scope, options: tuple[Hashable, ...], version: str) -> str:
+def _key(name: str, parts: tuple[Hashable | Scope, ...], version: str) -> str:
     # Sets are written sorted: the same ids must always give the same key, in any process.
-    parts: list[Any] = [page, version, options, settings.PRIVACY_THRESHOLD]
-    for field in fields(scope):
-        value = getattr(scope, field.name)
-        parts.append((field.name, sorted(value) if isinstance(value, frozenset) else value))
-    return f"dashboards:page:{hashlib.sha256(repr(parts).encode()).hexdigest()}"
+    def plain(value: Any) -> Any:
+        if isinstance(value, frozenset):
+            return sorted(value)
+        if isinstance(value, Scope):
+            return [(field.name, plain(getattr(value, field.name))) for field in fields(value)]
+        return value
+
+    described = [name, version, settings.PRIVACY_THRESHOLD, *map(plain, parts)]
+    return f"dashboards:{name}:{hashlib.sha256(repr(described).encode()).hexdigest()}"
 
 
 def watched_models() -> list[type[Model]]:

@@ -612,8 +612,7 @@ def engagement(
     """
     return cached(
         "engagement",
-        scope,
-        (at_risk_list, reminders, only),
+        (scope, at_risk_list, reminders, only),
         lambda: _engagement(scope, tree, at_risk_list=at_risk_list, reminders=reminders, only=only),
     )
 
@@ -710,7 +709,7 @@ def comparison(scope: Scope, *, only: str | None = None) -> Dashboard:
 
     `only`: one table's name (a CSV export); the growth tables need none of the pair, rating and
     check-in queries. Served from `dashboards.cache` while the figures have not changed."""
-    return cached("comparison", scope, (only,), lambda: _comparison(scope, only=only))
+    return cached("comparison", (scope, only), lambda: _comparison(scope, only=only))
 
 
 def _comparison(scope: Scope, *, only: str | None) -> Dashboard:

@@ -75,9 +75,9 @@ class Command(BaseCommand):
                 # Inside a transaction: the request would otherwise reset the query log it writes to.
                 with transaction.atomic(), CaptureQueriesContext(connection) as captured:
                     _get(client, url)
+                queries = len(captured.captured_queries)  # now: the next request empties the log
             _get(client, url)  # fills the cache
             cached = [_timed(client, url) for _ in range(options["runs"])]
-            queries = len(captured.captured_queries)
             median = statistics.median(computed)
             p95 = sorted(computed)[max(0, round(0.95 * len(computed)) - 1)]
             ok = median <= target and queries <= TARGET_QUERIES
