@@ -351,6 +351,9 @@ PRIVACY_THRESHOLD = env_int("PRIVACY_THRESHOLD", 5, minimum=3)
 # Dashboards are cached per page, scope and filters for at most this many seconds; a write the
 # figures depend on starts afresh sooner (mentorship/dashboards/cache.py). 0: never cached.
 DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 60, minimum=0, maximum=3600)
+# A cached page may lag a change to its figures by this many seconds (so a page is computed at
+# most this often while people keep writing); 0: the next view after a change is computed afresh.
+DASHBOARD_CACHE_LAG_SECONDS = env_int("DASHBOARD_CACHE_LAG_SECONDS", 10, minimum=0, maximum=3600)
 
 LOGGING = {
     "version": 1,

@@ -26,6 +26,8 @@ def pytest_configure(config: pytest.Config) -> None:
     # Tests may share the cache with a developer's running app: keep their keys apart.
     # Real hashing costs half a second per password; tests check flows, not the hash.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tests read a dashboard right after the write they check: no lag (tests/dashboards tests it).
+    settings.DASHBOARD_CACHE_LAG_SECONDS = 0
     default = settings.CACHES["default"]
     default["KEY_PREFIX"] = f"test-{os.getpid()}"
     if default["BACKEND"].endswith("FileBasedCache"):

@@ -5,18 +5,22 @@ data, so two requests with the same scope may share one result: a manager's entr
 their own subtree and privacy flag, and is never served to a scope it was not computed for.
 
 Every entry belongs to a *version* of the figures. Saving or deleting a row the dashboards read
-(`watched_models`, connected in `apps.py`) starts a new version, at once and again when the transaction
-commits (another request may have cached the old figures in between), so the next view after a
+(`watched_models`, connected in `apps.py`) starts a new version, at once and again when the
+transaction commits (another request may have cached the old figures in between). An entry of an
+older version is still served while it is younger than `DASHBOARD_CACHE_LAG_SECONDS` (10): where
+people log sessions all day, a busy page is computed at most that often instead of on nearly
+every view, and a change shows within those seconds; on a quiet system the next view after a
 change is computed afresh. Bulk writes send no signals (an import, the sweep marking pairs at
 risk, `QuerySet.update`): their figures appear when the entry expires, after
-`DASHBOARD_CACHE_SECONDS` at most. Reminders are not watched: a reminder counts only once it is
-seven days old, so a new one changes no figure.
+`DASHBOARD_CACHE_SECONDS` (60) at most. Reminders are not watched: a reminder counts only once
+it is seven days old, so a new one changes no figure.
 
 The cache is a convenience, never a dependency: when it fails (Redis down), the page is computed.
 """
 
 import hashlib
 import logging
+import time
 import uuid
 from collections.abc import Callable, Hashable
 from dataclasses import fields
@@ -35,23 +39,26 @@ VERSION_KEY = "dashboards:figures-version"
 
 
 def cached[T](name: str, parts: tuple[Hashable | Scope, ...], build: Callable[[], T]) -> T:
-    """The result of `build()` for this name and parts (a page's scope and options): from the
-    cache when the figures have not changed since it was stored (and it is younger than
-    DASHBOARD_CACHE_SECONDS)."""
+    """The result of `build()` for this name and parts (a page's scope and options), from the
+    cache while it is younger than DASHBOARD_CACHE_SECONDS and either no write changed the figures
+    since it was stored, or it is younger than DASHBOARD_CACHE_LAG_SECONDS."""
     seconds = settings.DASHBOARD_CACHE_SECONDS
     if seconds <= 0:
         return build()
+    key = _key(name, parts)
     try:
-        key = _key(name, parts, _version())
-        found = cache.get(key)
+        found = cache.get_many([VERSION_KEY, key])
+        version = found.get(VERSION_KEY) or _new_version()
     except Exception:  # the cache is down or broken: compute, as if nothing were cached
         logger.warning("Dashboard cache unavailable; computing the page.", exc_info=True)
         return build()
-    if found is not None:
-        return found  # type: ignore[no-any-return]  # stored by this function for this key
+    if key in found:
+        stored_version, stored_at, result = found[key]
+        if stored_version == version or time.time() - stored_at < settings.DASHBOARD_CACHE_LAG_SECONDS:
+            return result  # type: ignore[no-any-return]  # stored below for this key
     result = build()
     try:
-        cache.set(key, result, seconds)
+        cache.set(key, (version, time.time(), result), seconds)
     except Exception:
         logger.warning("Dashboard cache unavailable; the page was not stored.", exc_info=True)
     return result
@@ -71,17 +78,14 @@ def _bump() -> None:
         logger.warning("Dashboard cache unavailable; its figures expire on time.", exc_info=True)
 
 
-def _version() -> str:
+def _new_version() -> str:
     # A random token rather than a counter: if the key is evicted, a new token cannot meet the
-    # entries of an old one.
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, uuid.uuid4().hex, None)
-        version = cache.get(VERSION_KEY)
-    return str(version)
+    # entries of an old one. `add`: when two requests start a version at once, one token wins.
+    cache.add(VERSION_KEY, uuid.uuid4().hex, None)
+    return str(cache.get(VERSION_KEY))
 
 
-def _key(name: str, parts: tuple[Hashable | Scope, ...], version: str) -> str:
+def _key(name: str, parts: tuple[Hashable | Scope, ...]) -> str:
     # Sets are written sorted: the same ids must always give the same key, in any process.
     def plain(value: Any) -> Any:
         if isinstance(value, frozenset):
@@ -90,7 +94,7 @@ def _key(name: str, parts: tuple[Hashable | Scope, ...], version: str) -> str:
             return [(field.name, plain(getattr(value, field.name))) for field in fields(value)]
         return value
 
-    described = [name, version, settings.PRIVACY_THRESHOLD, *map(plain, parts)]
+    described = [name, settings.PRIVACY_THRESHOLD, *map(plain, parts)]
     return f"dashboards:{name}:{hashlib.sha256(repr(described).encode()).hexdigest()}"
 
 

@@ -1,10 +1,12 @@
 """The dashboard cache: one computation per page, scope and filters until a write changes the
 figures, never a page for another viewer's scope, and pages computed as usual when it fails."""
 
+from datetime import timedelta
 from typing import Any
 from unittest import mock
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -12,7 +14,7 @@ from mentorship.dashboards import cache as dashboard_cache
 from mentorship.dashboards.cache import cached
 from mentorship.dashboards.scope import Scope
 from mentorship.participants.models import Participant
-from tests.dashboards.conftest import World, login, session
+from tests.dashboards.conftest import NOW, World, login, session
 
 
 class Counter:
@@ -42,6 +44,20 @@ def test_a_write_to_a_watched_row_starts_a_new_version(world: World) -> None:
     session(world.pairs["A"], "2026-03-02")
 
     assert cached("page", (Scope(),), build) == 2
+
+
+def test_within_the_lag_a_changed_page_is_served_as_it_was_then_computed_afresh(world: World, settings: Any) -> None:
+    settings.DASHBOARD_CACHE_LAG_SECONDS = 10
+    build = Counter()
+    with time_machine.travel(NOW + timedelta(hours=1), tick=False) as clock:
+        assert cached("page", (Scope(),), build) == 1
+        session(world.pairs["A"], "2026-03-02")
+        clock.shift(9)
+        assert cached("page", (Scope(),), build) == 1  # 9 s old: may lag the change
+        clock.shift(2)
+        assert cached("page", (Scope(),), build) == 2  # 11 s old and changed: computed
+        clock.shift(30)
+        assert cached("page", (Scope(),), build) == 2  # unchanged since: still served
 
 
 def test_a_broken_cache_is_skipped_and_the_page_computed(db: Any) -> None:
