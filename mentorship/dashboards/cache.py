@@ -52,8 +52,9 @@ def cached[T](name: str, parts: tuple[Hashable | Scope, ...], build: Callable[[]
     except Exception:  # the cache is down or broken: compute, as if nothing were cached
         logger.warning("Dashboard cache unavailable; computing the page.", exc_info=True)
         return build()
-    if key in found:
-        stored_version, stored_at, result = found[key]
+    entry = found.get(key)
+    if isinstance(entry, tuple) and len(entry) == 3:  # as stored below (not an older release's)
+        stored_version, stored_at, result = entry
         if stored_version == version or time.time() - stored_at < settings.DASHBOARD_CACHE_LAG_SECONDS:
             return result  # type: ignore[no-any-return]  # stored below for this key
     result = build()
