@@ -47,7 +47,7 @@ from django.utils import timezone
 from mentorship.accounts.models import User
 from mentorship.dashboards.management.commands.seed_scale import DOMAIN, HR_EMAIL, PROGRAM_PREFIX
 from mentorship.mentorships.models import Mentorship, MentorshipStatus
-from mentorship.programs.models import Program, ProgramKind
+from mentorship.programs.models import Program, ProgramStatus
 
 EMPLOYEE_PAGES = {"home", "inbox", "workspace", "log session", "rate", "skills", "programs", "my progress"}
 DASHBOARD_PAGES = {"HR dashboard", "HR dashboard filtered", "program report", "compare approaches", "CSV export"}
@@ -100,16 +100,19 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2026, help="Random seed for the page mixes.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if connection.vendor != "postgresql" or not settings.REDIS_URL:
-            raise CommandError(
-                "Set DATABASE_URL (PostgreSQL) and REDIS_URL: the benchmark measures the production setup."
-            )
         try:
             levels = [int(part) for part in options["users"].split(",") if part.strip()]
         except ValueError:
             raise CommandError("--users takes whole numbers, comma-separated (10,50,100).") from None
         if not levels or min(levels) < 1 or max(levels) > 500:
             raise CommandError("--users: between 1 and 500 users per stage.")
+        # Bounded: a stage never runs longer than ten minutes.
+        if not (0 < options["seconds"] <= 600 and 0 <= options["ramp"] <= 60):
+            raise CommandError("--seconds: more than 0 and at most 600; --ramp: 0 to 60.")
+        if connection.vendor != "postgresql" or not settings.REDIS_URL:
+            raise CommandError(
+                "Set DATABASE_URL (PostgreSQL) and REDIS_URL: the benchmark measures the production setup."
+            )
         if not User.objects.filter(email=HR_EMAIL).exists():
             self.stdout.write("Seeding the scale organisation (seed_scale)...")
             call_command("seed_scale", large=options["large"], stdout=self.stdout)
@@ -180,8 +183,8 @@ class Command(BaseCommand):
 
 
 def _describe(options: dict[str, Any]) -> str:
-    workers = options["workers"] or f"{os.environ.get('WEB_CONCURRENCY') or 'default'}"
-    threads = options["threads"] or f"{os.environ.get('WEB_THREADS') or 'default'}"
+    workers = options["workers"] or os.environ.get("WEB_CONCURRENCY") or "default"
+    threads = options["threads"] or os.environ.get("WEB_THREADS") or "default"
     return f"workers={workers}, threads={threads} (mentorship/gunicorn_conf.py), DEBUG=0"
 
 
@@ -206,13 +209,16 @@ def _sign_in(count: int) -> list[Person]:
     managers = list(
         User.objects.filter(email__regex=rf"^(head\d+|lead\d+)@{re.escape(DOMAIN)}$").order_by("id")[: max(1, count)]
     )
+    # Employees are mentees of active pairs in running programs: they can log and rate sessions.
     pairs = list(
         Mentorship.objects.filter(
-            program__name__startswith=PROGRAM_PREFIX, status=MentorshipStatus.ACTIVE, program__kind=ProgramKind.PEER
+            program__name__startswith=PROGRAM_PREFIX,
+            program__status=ProgramStatus.RUNNING,
+            status=MentorshipStatus.ACTIVE,
         )
         .select_related("mentee__user")
         .order_by("id")[: max(1, count)]
-    ) or list(Mentorship.objects.filter(status=MentorshipStatus.ACTIVE).select_related("mentee__user")[:count])
+    )
     hr = User.objects.get(email=HR_EMAIL)
     if not managers or not pairs:
         raise CommandError(
