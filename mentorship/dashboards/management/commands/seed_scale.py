@@ -133,9 +133,9 @@ def _sessions_and_ratings(
 ) -> None:
     """`sessions_per_pair` sessions spread over each pair's time, each rated by both people.
 
-    On PostgreSQL the rows are streamed with COPY, without a model instance each: a million
-    sessions and two million ratings load in about a minute, where bulk_create would take ten
-    and hold gigabytes of instances."""
+    On PostgreSQL the rows are streamed with COPY, without a model instance each, so `--large`
+    (a million sessions, two million ratings) builds in under four minutes in under 800 MB. The
+    random draws come in the same order either way, so both databases get the same data."""
 
     def held_days() -> Iterator[tuple[Mentorship, date]]:
         for mentorship in mentorships:
