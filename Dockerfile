@@ -50,4 +50,5 @@ RUN DEBUG=0 SECRET_KEY=build-only ALLOWED_HOSTS=build python manage.py collectst
 USER app
 EXPOSE 8000
 
-CMD ["gunicorn", "mentorship.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# Workers, threads, timeouts and keep-alive: mentorship/gunicorn_conf.py (README, "Serving").
+CMD ["gunicorn", "mentorship.wsgi:application", "--config", "python:mentorship.gunicorn_conf", "--bind", "0.0.0.0:8000"]

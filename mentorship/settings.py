@@ -102,7 +102,17 @@ TEMPLATES = [
 # Database -------------------------------------------------------------------------------------
 DATABASE_URL = env_url("DATABASE_URL", schemes={"postgres", "postgresql", "sqlite"})
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+    # Connection budget: each request-handling thread holds at most one connection, kept open
+    # between requests for DATABASE_CONN_MAX_AGE seconds (0: closed after each request) and
+    # checked before reuse, so a restarted PostgreSQL costs one reconnect, not an error. A web
+    # server therefore holds at most (workers x threads) connections; see the README's sizing.
+    DATABASES = {
+        "default": dj_database_url.parse(
+            DATABASE_URL,
+            conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 300, minimum=0),
+            conn_health_checks=True,
+        )
+    }
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         # PostgreSQL's JIT compiles big aggregate queries for longer than they run (700 ms to save
         # 35 ms on a dashboard query, measured): web requests are better off without it.
@@ -382,9 +392,12 @@ PROGRAMS_ANY_HR_ADMIN_MAY_EDIT = env_bool("PROGRAMS_ANY_HR_ADMIN_MAY_EDIT", Fals
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
 # Managers never see a figure drawn from fewer people than this.
 PRIVACY_THRESHOLD = env_int("PRIVACY_THRESHOLD", 5, minimum=3)
-# Dashboard queries run side by side on this many threads, each with its own database connection
-# (so a web process may hold this many more); 1 runs them one after another.
-DASHBOARD_QUERY_THREADS = env_int("DASHBOARD_QUERY_THREADS", 4, minimum=1, maximum=16)
+# Dashboards are cached per page, scope and filters for at most this many seconds; a write the
+# figures depend on starts afresh sooner (mentorship/dashboards/cache.py). 0: never cached.
+DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 60, minimum=0, maximum=3600)
+# A cached page may lag a change to its figures by this many seconds (so a page is computed at
+# most this often while people keep writing); 0: the next view after a change is computed afresh.
+DASHBOARD_CACHE_LAG_SECONDS = env_int("DASHBOARD_CACHE_LAG_SECONDS", 10, minimum=0, maximum=3600)
 
 LOGGING = {
     "version": 1,

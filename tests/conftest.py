@@ -30,6 +30,8 @@ def pytest_configure(config: pytest.Config) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     for alias in settings.CACHES.values():  # with Redis: the fallback cache and its two caches
         alias["KEY_PREFIX"] = f"test-{os.getpid()}"
+    # Tests read a dashboard right after the write they check: no lag (tests/dashboards tests it).
+    settings.DASHBOARD_CACHE_LAG_SECONDS = 0
     default = settings.CACHES["default"]
     if default["BACKEND"].endswith("FileBasedCache"):
         default["LOCATION"] = tempfile.mkdtemp(prefix="mentorship-test-cache-")

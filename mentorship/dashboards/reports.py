@@ -16,9 +16,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from mentorship.dashboards import charts, privacy, queries
+from mentorship.dashboards.cache import cached
 from mentorship.dashboards.privacy import Figure
 from mentorship.dashboards.scope import Scope
-from mentorship.dashboards.side_by_side import start
 from mentorship.mentorships.models import EndReason
 from mentorship.participants.models import CareerLevel
 from mentorship.programs.models import EnrollmentRole, ProgramKind
@@ -608,7 +608,16 @@ def engagement(
 
     `only`: the name of one table (a CSV export): just the queries that table needs run, and the
     dashboard holds that table alone (no headline). Its figures and privacy are the page's.
+    Served from `dashboards.cache` while the figures have not changed.
     """
+    return cached(
+        "engagement",
+        (scope, at_risk_list, reminders, only),
+        lambda: _engagement(scope, tree, at_risk_list=at_risk_list, reminders=reminders, only=only),
+    )
+
+
+def _engagement(scope: Scope, tree: UnitTree, *, at_risk_list: bool, reminders: bool, only: str | None) -> Dashboard:
     p = _Privacy(scope)
     headline: list[tuple[str, Figure, str]] = []
     tables: dict[str, Table] = {}
@@ -617,46 +626,37 @@ def engagement(
         return only is None or only in names
 
     needs_pairs = wanted(ENROLLMENT_TABLES | PAIR_TABLES | {"rating_distribution", "at_risk"})
-    wants_reminders = reminders and scope.program is None and not scope.kind and wanted({"reminders"})
-    # The queries that need nothing from each other start at once (see side_by_side), and this
-    # thread reads the pairs meanwhile.
-    enrollments = start(lambda: queries.enrollment_rows(scope)) if wanted(ENROLLMENT_TABLES) else None
-    wants_ratings = wanted({"rating_distribution"})
-    ratings = start(lambda: queries.rating_rows(scope, people=scope.protect)) if wants_ratings else None
-    reminder_rows = start(lambda: queries.reminder_rows(scope)) if wants_reminders else None
-    check_ins = start(lambda: queries.check_in_rows(scope)) if only is None else None
-    growth = start(lambda: queries.growth(scope, GROWTH_SETS)) if wanted(GROWTH_TABLES) else None
+    # One query after another on the request's one connection: the dashboard's figures come from
+    # a fixed handful of aggregate queries, and whole pages are cached (see `engagement`).
+    stats = queries.PairStats()
     rows = queries.pair_rows(scope, names=at_risk_list and wanted({"at_risk"})) if needs_pairs else []
-    pair_ids = [row["id"] for row in rows]
-    months = start(lambda: queries.session_months(scope, pair_ids)) if wanted(PAIR_TABLES) else None
-
-    if enrollments is not None:
-        part_headline, part_tables = _enrollment(scope, tree, enrollments.result(), p)
+    if wanted(ENROLLMENT_TABLES):
+        part_headline, part_tables = _enrollment(scope, tree, queries.enrollment_rows(scope), p)
         headline += part_headline
         tables |= part_tables
 
-    stats = queries.PairStats()
     if wanted(PAIR_TABLES | {"rating_distribution"}):
         stats = queries.pair_stats(scope, rows).get("", stats)
-    if months is not None:
-        part_headline, part_tables = _pairs(scope, stats, months.result(), p)
+    if wanted(PAIR_TABLES):
+        months = queries.session_months(scope, [row["id"] for row in rows])
+        part_headline, part_tables = _pairs(scope, stats, months, p)
         headline += part_headline
         tables |= part_tables
 
-    if ratings is not None:
-        part_headline, part_tables = _ratings(stats, ratings.result()[0], p)
+    if wanted({"rating_distribution"}):
+        part_headline, part_tables = _ratings(stats, queries.rating_rows(scope, people=scope.protect)[0], p)
         headline += part_headline
         tables |= part_tables
     # Reminders belong to people, not programs, so they are measured across programs only.
-    if reminder_rows is not None:
-        part_headline, part_tables = _reminders(reminder_rows.result(), p)
+    if reminders and scope.program is None and not scope.kind and wanted({"reminders"}):
+        part_headline, part_tables = _reminders(queries.reminder_rows(scope), p)
         headline += part_headline
         tables |= part_tables
-    if check_ins is not None:
-        headline += _check_ins(check_ins.result()[0], p)
+    if only is None:
+        headline += _check_ins(queries.check_in_rows(scope)[0], p)
 
-    if growth is not None:
-        by_skill, by_category, overall = growth.result()
+    if wanted(GROWTH_TABLES):
+        by_skill, by_category, overall = queries.growth(scope, GROWTH_SETS)
         part_headline, part_tables = _growth(by_skill, by_category, overall, p)
         headline += part_headline
         tables |= part_tables
@@ -708,24 +708,23 @@ def comparison(scope: Scope, *, only: str | None = None) -> Dashboard:
     """Traditional, reverse, reciprocal and peer side by side, with the size of each group.
 
     `only`: one table's name (a CSV export); the growth tables need none of the pair, rating and
-    check-in queries."""
+    check-in queries. Served from `dashboards.cache` while the figures have not changed."""
+    return cached("comparison", (scope, only), lambda: _comparison(scope, only=only))
+
+
+def _comparison(scope: Scope, *, only: str | None) -> Dashboard:
     kind = "mentorship__program__kind"
     rated_kind = "session__mentorship__program__kind"
     stats: dict[str, queries.PairStats] = {}
     ratings: dict[Any, dict[str, Any]] = {}
     check_ins: dict[Any, dict[str, Any]] = {}
-    # Side by side (see side_by_side): growth, ratings and check-ins start, and this thread reads
-    # the pairs meanwhile.
-    growth = start(
-        lambda: queries.growth(scope, [[kind], [kind, "skill__category"], [kind, "skill_id", "skill__name"]])
-    )
     if only in (None, "approaches"):
-        rating_rows = start(lambda: queries.rating_rows(scope, [rated_kind], people=False))
-        check_in_rows = start(lambda: queries.check_in_rows(scope, [kind]))
         stats = queries.pair_stats(scope, queries.pair_rows(scope), by="program__kind")
-        ratings = {r[rated_kind]: r for r in rating_rows.result()}
-        check_ins = {r[kind]: r for r in check_in_rows.result()}
-    by_kind, growth_category, growth_skill = growth.result()
+        ratings = {r[rated_kind]: r for r in queries.rating_rows(scope, [rated_kind], people=False)}
+        check_ins = {r[kind]: r for r in queries.check_in_rows(scope, [kind])}
+    by_kind, growth_category, growth_skill = queries.growth(
+        scope, [[kind], [kind, "skill__category"], [kind, "skill_id", "skill__name"]]
+    )
     growth_kind = {r[kind]: r for r in by_kind}
     small = privacy.threshold()
 

@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import BigIntegerField, BooleanField, Case, CharField, Count, Q, Value, When
+from django.db.models import BigIntegerField, BooleanField, CharField, Count, Q, Value
 from django.db.models.functions import Concat
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from mentorship.dashboards import queries, reports
+from mentorship.dashboards.cache import cached
 from mentorship.dashboards.forms import FilterForm
 from mentorship.dashboards.reports import Dashboard, UnitTree
 from mentorship.dashboards.scope import Scope
@@ -148,27 +149,17 @@ def compare(request: HttpRequest) -> HttpResponse:
 
 
 def _subtree(request: HttpRequest, lead_pk: int | None) -> tuple[Participant, ReportingLines, dict[int, str]]:
-    """The manager, the reporting lines, and names for the team being viewed (its lead and the
-    lead's direct reports), all from one query. 404 for anyone who manages nobody."""
+    """The manager, the reporting lines (cached with the figures: numbering a large organisation
+    costs more than a dashboard served from the cache), and names for the team being viewed (its
+    lead and the lead's direct reports). 404 for anyone who manages nobody."""
     me = _participant(request)
     lead_pk = lead_pk or me.pk
-    name = Concat("user__first_name", Value(" "), "user__last_name")
-    rows = Participant.objects.annotate(
-        label=Case(
-            When(Q(manager_id=lead_pk) | Q(pk=lead_pk), then=name),
-            default=Value(""),
-            output_field=CharField(),
-        )
-    ).values_list("id", "manager_id", "label")
-    managers: dict[int, int | None] = {}
-    labels: dict[int, str] = {}
-    for pk, manager, label in rows:
-        managers[pk] = manager
-        if label:
-            labels[pk] = label.strip()
-    lines = ReportingLines(managers)
+    lines = cached("reporting-lines", (), ReportingLines.load)
     if not lines.below(me.pk):
         raise Http404("No such page.")
+    name = Concat("user__first_name", Value(" "), "user__last_name", output_field=CharField())
+    rows = Participant.objects.filter(Q(manager_id=lead_pk) | Q(pk=lead_pk)).annotate(label=name)
+    labels = {pk: label.strip() for pk, label in rows.values_list("id", "label") if label.strip()}
     request.user._is_manager = True  # type: ignore[union-attr]  # the navigation need not ask again
     return me, lines, labels
 

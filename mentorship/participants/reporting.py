@@ -6,6 +6,7 @@ keeps the check O(1) per pair for pools of 20,000 people and works the same on S
 PostgreSQL, with no stored paths to keep in sync.
 """
 
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Mapping
 from typing import Self
@@ -17,6 +18,10 @@ class ReportingLines:
         self._enter: dict[int, int] = {}
         self._leave: dict[int, int] = {}
         self._number()
+        # Everyone by the clock of their entry: a subtree is one slice of it (see `below`).
+        ordered = sorted((enter, person) for person, enter in self._enter.items())
+        self._enter_clocks = [enter for enter, _ in ordered]
+        self._by_enter = [person for _, person in ordered]
 
     @classmethod
     def load(cls) -> Self:
@@ -81,7 +86,7 @@ class ReportingLines:
         if person not in self._enter:
             return []
         low, high = self._enter[person], self._leave[person]
-        return sorted(p for p, enter in self._enter.items() if low < enter < high)
+        return sorted(self._by_enter[bisect_right(self._enter_clocks, low) : bisect_left(self._enter_clocks, high)])
 
     def would_cycle(self, person: int, new_manager: int | None) -> bool:
         """True when making `new_manager` the manager of `person` would close a loop."""

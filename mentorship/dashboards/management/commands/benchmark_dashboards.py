@@ -2,7 +2,10 @@
 
 Renders every page N times through Django's test client (the whole request: middleware, views,
 queries, templates) and prints the median and 95th percentile server time and the query count.
-Run it on the `seed_scale` data with PostgreSQL; the target is 300 ms median and 15 queries.
+"computed" is every query running (the dashboard cache off, as on the first view after a change);
+"cached" is the same page served from the dashboard cache (mentorship/dashboards/cache.py).
+Run it on the `seed_scale` data with PostgreSQL; the target is a computed median of 300 ms at
+10,000 people (500 ms at 100,000: `--target-ms 500`) and at most 15 queries, whatever the size.
 """
 
 import statistics
@@ -11,7 +14,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
-from django.test import Client
+from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
 from mentorship.accounts.models import User
@@ -28,6 +31,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--runs", type=int, default=20)
+        parser.add_argument("--target-ms", type=int, default=TARGET_MS, help="Median to meet, computed.")
         parser.add_argument("--hr", default=HR_EMAIL, help="Email of an HR admin.")
         parser.add_argument("--manager", default=f"head1@{DOMAIN}", help="Email of a manager.")
 
@@ -57,34 +61,48 @@ class Command(BaseCommand):
         ]
         if mentee is not None:
             pages.append(("Employee: my progress", mentee.mentee.user.email, "/dashboards/mine/"))
-        self.stdout.write(f"{'page':<34} {'median ms':>10} {'p95 ms':>8} {'queries':>8}  target")
+        target = options["target_ms"]
+        self.stdout.write(
+            f"{'page':<34} {'computed median ms':>18} {'p95':>7} {'cached median ms':>16} {'queries':>8}  target"
+        )
         failed = False
         for label, email, url in pages:
             client = Client(HTTP_HOST="localhost")
             client.force_login(User.objects.get(email=email))
-            client.get(url)  # warm up: template loading, connection
-            times = []
-            for _ in range(options["runs"]):
-                started = time.perf_counter()
-                response = client.get(url)
-                times.append((time.perf_counter() - started) * 1000)
-                if response.status_code != 200:
-                    raise CommandError(f"{url} answered {response.status_code}")
-            # Counted once more inside a transaction, where a page's queries run in turn on this
-            # connection (see dashboards.side_by_side): on worker threads they would go uncounted.
-            with transaction.atomic(), CaptureQueriesContext(connection) as captured:
-                client.get(url)
-            queries = len(captured.captured_queries)
-            median = statistics.median(times)
-            p95 = sorted(times)[max(0, round(0.95 * len(times)) - 1)]
-            ok = median <= TARGET_MS and queries <= TARGET_QUERIES
+            with override_settings(DASHBOARD_CACHE_SECONDS=0):
+                _get(client, url)  # warm up: template loading, connection
+                computed = [_timed(client, url) for _ in range(options["runs"])]
+                # Inside a transaction: the request would otherwise reset the query log it writes to.
+                with transaction.atomic(), CaptureQueriesContext(connection) as captured:
+                    _get(client, url)
+                queries = len(captured.captured_queries)  # now: the next request empties the log
+            _get(client, url)  # fills the cache
+            cached = [_timed(client, url) for _ in range(options["runs"])]
+            median = statistics.median(computed)
+            p95 = sorted(computed)[max(0, round(0.95 * len(computed)) - 1)]
+            ok = median <= target and queries <= TARGET_QUERIES
             failed |= not ok
-            self.stdout.write(f"{label:<34} {median:>10.1f} {p95:>8.1f} {queries:>8}  {'ok' if ok else 'MISSED'}")
+            self.stdout.write(
+                f"{label:<34} {median:>18.1f} {p95:>7.1f} {statistics.median(cached):>16.1f} {queries:>8}  "
+                + ("ok" if ok else "MISSED")
+            )
         self.stdout.write(
             (self.style.ERROR if failed else self.style.SUCCESS)(
-                f"Target: median ≤ {TARGET_MS} ms and ≤ {TARGET_QUERIES} queries per page."
+                f"Target: computed median ≤ {target} ms and ≤ {TARGET_QUERIES} queries per page."
             )
         )
+
+
+def _get(client: Client, url: str) -> None:
+    response = client.get(url)
+    if response.status_code != 200:
+        raise CommandError(f"{url} answered {response.status_code}")
+
+
+def _timed(client: Client, url: str) -> float:
+    started = time.perf_counter()
+    _get(client, url)
+    return (time.perf_counter() - started) * 1000
 
 
 def _days_ago(days: int) -> str:
