@@ -243,3 +243,74 @@ def line_chart(title: str, desc: str, labels: Sequence[str], series: Sequence[tu
         )
     parts.append(tail)
     return mark_safe("".join(parts))  # noqa: S308 (every piece above went through format_html)
+
+
+def interval_chart(title: str, desc: str, labels: Sequence[str], values: Sequence[Any]) -> SafeString:
+    """One row per label: a point at the estimate and a line across its interval (cells with
+    `low` and `high`, as `evidence.Interval`), around a zero line. Hidden figures: a dashed box."""
+    rows = [
+        (label, cell, _value(cell), getattr(cell, "low", None), getattr(cell, "high", None))
+        for label, cell in zip(labels, values, strict=True)
+    ]
+    ends = [
+        end for _, _, number, low, high in rows if number is not None for end in (number, low, high) if end is not None
+    ]
+    lowest, highest = min([*ends, 0.0]), max([*ends, 0.0])
+    span = (highest - lowest) or 1.0
+    plot = WIDTH - LABEL_WIDTH - 150
+
+    def x(number: float) -> str:
+        return _n(LABEL_WIDTH + (number - lowest) / span * plot)
+
+    height = len(rows) * (BAR_HEIGHT + GAP) + GAP + 16
+    head, tail = _open(title, desc, max(height, 56))
+    parts = [
+        head,
+        format_html(
+            '<line class="chart-axis" x1="{}" y1="{}" x2="{}" y2="{}"/>'
+            '<text class="chart-value small" x="{}" y="{}" text-anchor="middle">0</text>',
+            x(0.0),
+            GAP,
+            x(0.0),
+            height - 18,
+            x(0.0),
+            height - 4,
+        ),
+    ]
+    for index, (label, cell, number, low, high) in enumerate(rows):
+        y = GAP + index * (BAR_HEIGHT + GAP)
+        middle = _n(y + BAR_HEIGHT / 2)
+        parts.append(
+            format_html(
+                '<text class="chart-label" x="{}" y="{}" text-anchor="end">{}</text>',
+                LABEL_WIDTH - 8,
+                _n(y + BAR_HEIGHT * 0.7),
+                label[:32],
+            )
+        )
+        if number is None:
+            parts.append(
+                format_html(
+                    '<rect class="chart-hidden" x="{}" y="{}" width="40" height="{}"/>', LABEL_WIDTH, y, BAR_HEIGHT
+                )
+            )
+            continue
+        if low is not None and high is not None:
+            parts.append(
+                format_html(
+                    '<line class="chart-interval" x1="{}" y1="{}" x2="{}" y2="{}"/>', x(low), middle, x(high), middle
+                )
+            )
+        parts.append(
+            format_html(
+                '<circle class="chart-point series-0" cx="{}" cy="{}" r="5"/>'
+                '<text class="chart-value" x="{}" y="{}">{}</text>',
+                x(number),
+                middle,
+                _n(LABEL_WIDTH + plot + 8),
+                _n(y + BAR_HEIGHT * 0.7),
+                _text(cell),
+            )
+        )
+    parts.append(tail)
+    return mark_safe("".join(parts))  # noqa: S308 (every piece above went through format_html)

@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from mentorship.accounts.models import User
+from mentorship.dashboards import planted
 from mentorship.mentorships.models import EndReason, Mentorship, MentorshipStatus
 from mentorship.notifications import kinds
 from mentorship.notifications.models import EmailStatus, Notification
@@ -56,6 +57,12 @@ class Command(BaseCommand):
         parser.add_argument("--pairs", type=int, default=5_000)
         parser.add_argument("--sessions-per-pair", type=int, default=20)
         parser.add_argument("--delete", action="store_true", help="Remove everything seed_scale made.")
+        parser.add_argument(
+            "--plant",
+            choices=planted.PLANS,
+            help="Plant known growth effects (or none) with noise and starting-level confounding, and make one "
+            "person in five a colleague in no program, assessed twice (see mentorship/dashboards/planted.py).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.perf_counter()
@@ -67,9 +74,12 @@ class Command(BaseCommand):
             raise CommandError("Scale data exists already: run with --delete first.")
         if options["pairs"] * 2 > options["people"]:
             raise CommandError("Each pair needs two people: --people must be at least twice --pairs.")
+        outsiders = options["people"] // planted.OUTSIDER_SHARE if options["plant"] else 0
         counts = build_scale(
-            people=options["people"], pairs=options["pairs"], sessions_per_pair=options["sessions_per_pair"]
+            people=options["people"] - outsiders, pairs=options["pairs"], sessions_per_pair=options["sessions_per_pair"]
         )
+        if options["plant"]:
+            counts |= plant(options["plant"], outsiders=outsiders)
         _refresh_statistics()
         self.stdout.write(
             self.style.SUCCESS(
@@ -78,6 +88,18 @@ class Command(BaseCommand):
             )
         )
         self.stdout.write(f"HR admin: {HR_EMAIL}; a manager: head1@{DOMAIN} (no password: benchmarks log in directly).")
+
+
+def plant(plan: str, *, outsiders: int, seed: int = planted.SEED) -> dict[str, int]:
+    """Rewrite the scale data's growth from a plan whose answers are known (`planted`)."""
+    return planted.plant_effects(
+        plan=plan,
+        domain=DOMAIN,
+        program_prefix=PROGRAM_PREFIX,
+        kind_categories=KIND_CATEGORIES,
+        outsiders=outsiders,
+        seed=seed,
+    )
 
 
 def _refresh_statistics() -> None:
