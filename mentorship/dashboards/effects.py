@@ -69,6 +69,7 @@ class Estimate:
     people: int
     goals: int
     p: float = 1.0  # two-sided p-value of "the true value is zero" (for differences)
+    se: float = math.nan  # standard error (person-clustered)
 
     @property
     def excludes_zero(self) -> bool:
@@ -139,10 +140,10 @@ def _from_test(test: Any, people: int, goals: int, df: int | None = None) -> Est
     se = float(np.asarray(test.sd).ravel()[0])
     df = int(test.df_denom) if df is None else df
     if not se > 0:  # no spread at all: the interval is the value itself
-        return Estimate(value, value, value, people, goals, 1.0 if value == 0 else 0.0)
+        return Estimate(value, value, value, people, goals, 1.0 if value == 0 else 0.0, 0.0)
     margin = float(student.ppf(1 - ALPHA / 2, df)) * se
     p = float(2 * student.sf(abs(value) / se, df))
-    return Estimate(value, value - margin, value + margin, people, goals, p)
+    return Estimate(value, value - margin, value + margin, people, goals, p, se)
 
 
 def _count(measures: Iterable[Measure]) -> tuple[int, int]:
@@ -390,18 +391,15 @@ def more_people_needed(comparison: Comparison) -> int | None:
     """Roughly how many more people (both sides together, in today's proportions) would give a
     difference of MEANINGFUL_DIFFERENCE an 80% chance to show at the 5% level.
 
-    The spread per person is read back from the interval's own width, so it carries the
-    clustering and the adjustment: sd = se / sqrt(1/n1 + 1/n2). A paired view (self minus the
+    The spread per person is read back from the standard error, so it carries the clustering
+    and the adjustment: sd = se / sqrt(1/n1 + 1/n2). A paired view (self minus the
     other view, on the same people) uses sd = se * sqrt(n). None when it cannot be told.
     """
-    from scipy.stats import t as student
     from statsmodels.stats.power import TTestIndPower, TTestPower
 
     est, n1, n2 = comparison.estimate, comparison.first_people, comparison.second_people
-    if n1 < 2 or n2 < 2 or math.isnan(est.low):
-        return None
-    se = (est.high - est.low) / 2 / float(student.ppf(1 - ALPHA / 2, max(1, est.people - 1)))
-    if se <= 0:
+    se = est.se
+    if n1 < 2 or n2 < 2 or not se > 0:
         return None
     try:
         if comparison.key[0] == "self":
@@ -427,14 +425,17 @@ def more_people_needed(comparison: Comparison) -> int | None:
 # The reading -----------------------------------------------------------------------------------
 
 
-def signed(value: float) -> str:
-    return f"{value:+.1f}".replace("-", "−")
+def signed(value: float, decimals: int = 1) -> str:
+    return f"{value:+.{decimals}f}".replace("-", "−")
 
 
 def interval(estimate: Estimate) -> str:
+    """ "+1.2 [+0.9, +1.5]": one decimal, two when the interval is too narrow for one to tell."""
     if math.isnan(estimate.low):
-        return f"{signed(estimate.value)}"
-    return f"{signed(estimate.value)} [{signed(estimate.low)}, {signed(estimate.high)}]"
+        return signed(estimate.value)
+    decimals = 2 if estimate.high - estimate.low < 0.3 else 1
+    ends = f"[{signed(estimate.low, decimals)}, {signed(estimate.high, decimals)}]"
+    return f"{signed(estimate.value, decimals)} {ends}"
 
 
 @dataclass(frozen=True)
@@ -465,15 +466,20 @@ def reading(analysis: Analysis, labels: Labels, shown: Callable[[Any], bool]) ->
         more = "more" if x.estimate.value > 0 else "less"
         sentences.append(
             f"{g[x.first]}: {interval(analysis.adjusted[cell])} levels on {c[x.category or '']} skills; "
-            f"{labels.baseline}: {interval(analysis.adjusted[base])}. That is {interval(x.estimate)} levels {more} "
-            f"than the baseline, a difference the intervals show ({x.first_people} learners)."
+            f"{labels.baseline}: {interval(analysis.adjusted[base])}. It grew these skills {more} than the "
+            f"baseline: a difference of {interval(x.estimate)} levels ({x.first_people:,} learners)."
         )
     unclear = [x for x in found if not x.clear]
     if unclear:
         parts = [f"{g[x.first].lower()} on {c[x.category or '']} ({interval(x.estimate)})" for x in unclear]
         needs = [x.more_people for x in unclear if x.more_people]
         sentence = f"Not yet told apart from {labels.baseline}: {_join(parts)}."
-        if needs:
+        if not needs and all(x.more_people == 0 for x in unclear):
+            sentence += (
+                f" There are enough people to have seen a difference of {MEANINGFUL_DIFFERENCE:g} level: "
+                "any difference there lies within the brackets."
+            )
+        elif needs:
             sentence += (
                 f" Roughly {min(needs):,} to {max(needs):,} more people in such a comparison would show a difference "
                 f"of {MEANINGFUL_DIFFERENCE:g} level."

@@ -243,9 +243,9 @@ def _tables(analysis: Analysis, hidden: set[Any], labels: effects.Labels) -> dic
     )
     for group in [*analysis.groups, BASELINE]:
         for category in analysis.categories:
-            key = (group, category)
-            if key in analysis.raw:
-                table.rows.append([f"{g[group]}: {c[category]}", *_effect_row(analysis, key, hidden)])
+            if (group, category) in analysis.raw:
+                row = _effect_row(analysis, (group, category), hidden)
+                table.rows.append([f"{g[group]}: {c[category]}", *row])
     table.note = note
     table.chart = charts.interval_chart(
         "Adjusted growth by approach and category",
