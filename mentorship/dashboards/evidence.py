@@ -188,9 +188,9 @@ def _effect_row(analysis: Analysis, key: Any, hidden: set[Any]) -> list[Any]:
 EFFECT_COLUMNS = [
     "People",
     "Goals",
-    "Growth, raw mean (levels)",
-    "Growth, adjusted",
-    "Outside any program, matched",
+    "Raw mean growth (levels)",
+    "Adjusted growth",
+    "Outside any program (matched)",
     "Difference from outside",
 ]
 

@@ -730,7 +730,7 @@ def comparison(scope: Scope, *, only: str | None = None) -> Dashboard:
 
     table = Table(
         "approaches",
-        "How pairs work, approach by approach",
+        "Approaches side by side",
         ["Measure", *[kind.label for kind in KINDS]],
         note=f"Each figure shows its group size (n); groups under {small} people are marked: one pair can sway them.",
         show_sizes=True,  # approaches are compared on groups of different sizes

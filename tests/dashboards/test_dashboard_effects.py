@@ -94,7 +94,7 @@ def test_the_adjusted_intervals_cover_the_planted_growth_in_most_datasets() -> N
 
 def test_without_a_planted_difference_the_reading_rarely_claims_one() -> None:
     false_claims = sum(bool(_claims(_analyse(_planted_measures(planted.NO_DIFFERENCE, seed)))) for seed in range(20))
-    # Holm keeps the chance of any false claim per dataset at 5% or less.
+    # Bonferroni keeps the chance of any false claim per dataset at 5% or less.
     assert false_claims <= 2
 
 
@@ -106,7 +106,7 @@ def test_the_reading_names_a_clear_gain_and_says_what_it_cannot_tell() -> None:
     assert "It grew these skills more than the baseline" in text
     assert "Not yet told apart from colleagues outside any program" in text
     assert "self-assessments run ahead of partners' and check-ins' views" in text
-    assert "Holm" in text
+    assert "(Bonferroni)" in text
 
 
 def test_the_reading_says_nothing_about_a_hidden_group() -> None:
@@ -192,11 +192,11 @@ def test_the_page_recovers_each_planted_effect_inside_its_interval(client: Any) 
         "Approach and category",
         "People",
         "Goals",
-        "Growth, raw mean (levels)",
-        "Growth, raw mean (levels): 95% low",
-        "Growth, raw mean (levels): 95% high",
-        "Growth, adjusted",
-        "Growth, adjusted: 95% low",
+        "Raw mean growth (levels)",
+        "Raw mean growth (levels): 95% low",
+        "Raw mean growth (levels): 95% high",
+        "Adjusted growth",
+        "Adjusted growth: 95% low",
     ]
     by_label = {row[0]: row for row in rows[1:]}
     adjusted = cells["Reverse mentoring: digital & emerging technology"][3]
@@ -219,3 +219,28 @@ def test_the_page_claims_no_difference_where_none_was_planted(client: Any) -> No
     raw_reverse = cells["Reverse mentoring: digital & emerging technology"][2]
     raw_traditional = cells["Traditional mentoring: leadership"][2]
     assert raw_reverse.value > raw_traditional.value
+
+
+# Privacy and the printable report ----------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_small_group_is_hidden_in_the_csv_too(hr_client: Any, world: Any) -> None:
+    # The world's traditional program: two learners measured, under the threshold of five.
+    export = hr_client.get("/dashboards/approaches/?format=csv&table=effects_by_approach")
+    assert export.status_code == 200
+    rows = {row[0]: row[1:] for row in csv.reader(io.StringIO(export.content.decode()))}
+    assert rows["Traditional mentoring"] == ["hidden"] * len(rows["Traditional mentoring"])
+    assert "+1.5" not in hr_client.get("/dashboards/approaches/").content.decode()
+
+
+@pytest.mark.django_db
+def test_the_printable_program_report_carries_the_reading(hr_client: Any, world: Any) -> None:
+    body = hr_client.get(f"/dashboards/programs/{world.program.pk}/").content.decode()
+    assert "Skill growth in this program" in body
+    assert "No colleague outside the programs was assessed twice over this period" in body
+    export = hr_client.get(
+        f"/dashboards/programs/{world.program.pk}/?format=csv&table=effects_by_approach_and_category"
+    )
+    assert export.status_code == 200
+    assert export.content.decode().startswith("Approach and category,People,Goals,Raw mean growth (levels),")
