@@ -467,7 +467,10 @@ def reading(analysis: Analysis, labels: Labels, shown: Callable[[Any], bool]) ->
     if unclear:
         parts = [f"{g[x.first].lower()} on {c[x.category or '']} ({interval(x.estimate)})" for x in unclear]
         needs = [x.more_people for x in unclear if x.more_people]
-        sentence = f"Not yet told apart from {labels.baseline}: {_join(parts)}."
+        sentence = (
+            f"Not yet told apart from {labels.baseline} once the {analysis.comparisons} comparisons are allowed "
+            f"for: {_join(parts)}."
+        )
         if not needs and all(x.more_people == 0 for x in unclear):
             sentence += (
                 f" There are enough people to have seen a difference of {MEANINGFUL_DIFFERENCE:g} level: "
