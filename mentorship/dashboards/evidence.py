@@ -77,7 +77,6 @@ class Evidence:
     analysis: Analysis
     reading: list[str]
     tables: dict[str, Table]
-    hidden: set[Any]
 
 
 def _labels() -> effects.Labels:
@@ -142,7 +141,7 @@ def build(scope: Scope) -> Evidence:
         return key in analysis.raw and key not in hidden
 
     reading = effects.reading(analysis, labels, shown)
-    return Evidence(analysis, reading, _tables(analysis, hidden, labels), hidden)
+    return Evidence(analysis, reading, _tables(analysis, hidden, labels))
 
 
 def _interval(estimate: Estimate | None, hidden: bool) -> Interval:

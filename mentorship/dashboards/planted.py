@@ -168,7 +168,12 @@ def plant_effects(
             assessments.append(_assessment(person.pk, skill, end, AssessmentSource.SELF, later, 0))
     Assessment.objects.bulk_create(assessments, batch_size=5000)
     measured = sum(1 for a in assessments if a.source == AssessmentSource.CHECK_IN)
-    return {"planted goals": len(goals), "re-assessed goals": measured, "colleagues outside programs": len(people)}
+    return {
+        "assessments": len(assessments),  # replaces seed_scale's own count: these replaced its assessments
+        "planted goals": len(goals),
+        "re-assessed goals": measured,
+        "colleagues outside programs": len(people),
+    }
 
 
 def _assessment(
