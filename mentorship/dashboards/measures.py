@@ -2,7 +2,7 @@
 skill of a colleague in no program who was assessed twice over the same period. Two queries.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
@@ -85,7 +85,7 @@ def goal_measures(scope: Scope) -> tuple[list[Measure], datetime | None]:
 
 def baseline_measures(scope: Scope, since: datetime | None) -> list[Measure]:
     """Colleagues in no program (never enrolled, never in a mentorship), among the chosen people:
-    for each skill they assessed themselves on at two dates inside the period, the growth from
+    for each skill they assessed themselves on at least a day apart inside the period, the growth from
     the first to the last. The period: the chosen dates, or from the first measured mentorship's
     start until now."""
     start = scope.start_at or since
@@ -111,8 +111,8 @@ def baseline_measures(scope: Scope, since: datetime | None) -> list[Measure]:
     out = []
     for key, (moment, level, category) in sorted(first.items()):
         end_moment, end_level = last[key]
-        if timezone.localdate(end_moment) <= timezone.localdate(moment):
-            continue  # one date only: not assessed twice
+        if end_moment - moment < timedelta(days=1):
+            continue  # not assessed twice: one moment, or two the same day
         out.append(
             Measure(
                 person=key[0],

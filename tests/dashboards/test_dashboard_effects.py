@@ -71,6 +71,17 @@ def test_a_mean_interval_counts_people_not_goals() -> None:
     assert three_goals_each.high - three_goals_each.low == pytest.approx(one_goal_each.high - one_goal_each.low, 0.01)
 
 
+def test_a_contrast_reads_the_same_as_statsmodels_own_t_test() -> None:
+    rows = _planted_measures(planted.KNOWN_EFFECTS, 5)
+    model = effects._Model(rows)
+    contrast = model.at_profile({(REVERSE, DIGITAL): 1.0}) - model.at_profile({(BASELINE, DIGITAL): 1.0})
+    ours = model.estimate(contrast, 1, 1, fewest=1_000_000)
+    theirs = model.fit.t_test(contrast.reshape(1, -1))
+    assert ours is not None
+    assert ours.value == pytest.approx(float(theirs.effect[0]))
+    assert ours.se == pytest.approx(float(theirs.sd[0][0]))
+
+
 def test_the_adjusted_intervals_cover_the_planted_growth_in_most_datasets() -> None:
     checks = {
         (REVERSE, DIGITAL): planted.planted_growth(planted.KNOWN_EFFECTS, REVERSE, DIGITAL),
