@@ -107,76 +107,6 @@ def bar_chart(
     return mark_safe("".join(parts))  # noqa: S308 (every piece above went through format_html)
 
 
-def grouped_bar_chart(
-    title: str,
-    desc: str,
-    groups: Sequence[str],
-    series: Sequence[str],
-    values: Sequence[Sequence[Any]],
-    *,
-    maximum: float | None = None,
-) -> SafeString:
-    """For each group (e.g. a skill category) one bar per series (e.g. each approach), with a legend."""
-    numbers = [[_value(v) for v in row] for row in values]
-    flat = [n for row in numbers for n in row if n is not None]
-    top = maximum or max([*flat, 0]) or 1
-    bar = 14
-    group_height = len(series) * (bar + 2) + 14
-    legend_height = 26
-    height = legend_height + len(groups) * group_height + GAP
-    head, tail = _open(title, desc, height)
-    parts = [head]
-    for index, name in enumerate(series):
-        x = LABEL_WIDTH + index * 110
-        parts.append(
-            format_html(
-                '<rect class="chart-bar series-{}" x="{}" y="6" width="12" height="12"/>'
-                '<text class="chart-legend" x="{}" y="16">{}</text>',
-                index % 4,
-                x,
-                x + 16,
-                name,
-            )
-        )
-    plot = WIDTH - LABEL_WIDTH - 70
-    for g, (group, row, cells) in enumerate(zip(groups, numbers, values, strict=True)):
-        y0 = legend_height + g * group_height
-        parts.append(
-            format_html(
-                '<text class="chart-label" x="{}" y="{}" text-anchor="end">{}</text>',
-                LABEL_WIDTH - 8,
-                _n(y0 + group_height / 2),
-                group[:32],
-            )
-        )
-        for s, (number, cell) in enumerate(zip(row, cells, strict=True)):
-            y = y0 + s * (bar + 2)
-            if number is None:
-                parts.append(
-                    format_html(
-                        '<rect class="chart-hidden" x="{}" y="{}" width="40" height="{}"/>', LABEL_WIDTH, y, bar
-                    )
-                )
-                continue
-            width = max(0.0, number) / top * plot
-            parts.append(
-                format_html(
-                    '<rect class="chart-bar series-{}" x="{}" y="{}" width="{}" height="{}"/>'
-                    '<text class="chart-value small" x="{}" y="{}">{}</text>',
-                    s % 4,
-                    LABEL_WIDTH,
-                    y,
-                    _n(width),
-                    bar,
-                    _n(LABEL_WIDTH + width + 4),
-                    _n(y + bar * 0.8),
-                    _text(cell),
-                )
-            )
-    parts.append(tail)
-    return mark_safe("".join(parts))  # noqa: S308 (every piece above went through format_html)
-
-
 def line_chart(title: str, desc: str, labels: Sequence[str], series: Sequence[tuple[str, Sequence[Any]]]) -> SafeString:
     """A trend over time: one line per series, points for each label; hidden points leave a gap."""
     height = 220
@@ -239,6 +169,77 @@ def line_chart(title: str, desc: str, labels: Sequence[str], series: Sequence[tu
                 left + s * 200,
                 left + s * 200 + 16,
                 name,
+            )
+        )
+    parts.append(tail)
+    return mark_safe("".join(parts))  # noqa: S308 (every piece above went through format_html)
+
+
+def interval_chart(title: str, desc: str, labels: Sequence[str], values: Sequence[Any]) -> SafeString:
+    """One row per label: a point at the estimate and a line across its interval (cells with
+    `low` and `high`, as `evidence.Interval`), around a zero line. Hidden figures: a dashed box."""
+    rows = [
+        (label, cell, _value(cell), getattr(cell, "low", None), getattr(cell, "high", None))
+        for label, cell in zip(labels, values, strict=True)
+    ]
+    ends = [
+        end for _, _, number, low, high in rows if number is not None for end in (number, low, high) if end is not None
+    ]
+    lowest, highest = min([*ends, 0.0]), max([*ends, 0.0])
+    span = (highest - lowest) or 1.0
+    plot = WIDTH - LABEL_WIDTH - 150
+
+    def x(number: float) -> str:
+        return _n(LABEL_WIDTH + (number - lowest) / span * plot)
+
+    height = len(rows) * (BAR_HEIGHT + GAP) + GAP + 16
+    head, tail = _open(title, desc, max(height, 56))
+    parts = [
+        head,
+        format_html(
+            '<line class="chart-axis" x1="{}" y1="{}" x2="{}" y2="{}"/>'
+            '<text class="chart-value small" x="{}" y="{}" text-anchor="middle">0</text>',
+            x(0.0),
+            GAP,
+            x(0.0),
+            height - 18,
+            x(0.0),
+            height - 4,
+        ),
+    ]
+    for index, (label, cell, number, low, high) in enumerate(rows):
+        y = GAP + index * (BAR_HEIGHT + GAP)
+        middle = _n(y + BAR_HEIGHT / 2)
+        parts.append(
+            format_html(
+                '<text class="chart-label" x="{}" y="{}" text-anchor="end">{}</text>',
+                LABEL_WIDTH - 8,
+                _n(y + BAR_HEIGHT * 0.7),
+                label[:32],
+            )
+        )
+        if number is None:
+            parts.append(
+                format_html(
+                    '<rect class="chart-hidden" x="{}" y="{}" width="40" height="{}"/>', LABEL_WIDTH, y, BAR_HEIGHT
+                )
+            )
+            continue
+        if low is not None and high is not None:
+            parts.append(
+                format_html(
+                    '<line class="chart-interval" x1="{}" y1="{}" x2="{}" y2="{}"/>', x(low), middle, x(high), middle
+                )
+            )
+        parts.append(
+            format_html(
+                '<circle class="chart-point series-0" cx="{}" cy="{}" r="5"/>'
+                '<text class="chart-value" x="{}" y="{}">{}</text>',
+                x(number),
+                middle,
+                _n(LABEL_WIDTH + plot + 8),
+                _n(y + BAR_HEIGHT * 0.7),
+                _text(cell),
             )
         )
     parts.append(tail)

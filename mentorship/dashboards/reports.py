@@ -32,8 +32,11 @@ STATE_LABELS = {
 }
 KINDS = list(ProgramKind)
 SECTION_ORDER = [
+    "effects_by_approach",
+    "effects_by_approach_and_category",
+    "effects_by_category",
+    "self_and_partner_views",
     "approaches",
-    "growth_by_category_and_approach",
     "growth_by_category",
     "growth_by_skill",
     "pairs_by_state",
@@ -44,7 +47,6 @@ SECTION_ORDER = [
     "enrollment_by_unit",
     "enrollment_by_level",
     "end_reasons",
-    "growth_by_skill_and_approach",
 ]
 
 
@@ -149,6 +151,7 @@ class Dashboard:
     at_risk: list[dict[str, Any]] = field(default_factory=list)
     at_risk_total: int = 0
     threshold: int = field(default_factory=privacy.threshold)
+    reading: list[str] = field(default_factory=list)  # the comparison's plain-words reading (evidence)
 
     def table(self, name: str) -> Table | None:
         return self.tables.get(name)
@@ -705,27 +708,23 @@ def _name(row: dict[str, Any], who: str) -> str:
 
 
 def comparison(scope: Scope, *, only: str | None = None) -> Dashboard:
-    """Traditional, reverse, reciprocal and peer side by side, with the size of each group.
+    """Traditional, reverse, reciprocal and peer side by side on how pairs work: sessions,
+    ratings, completion and recommendation, with the size of each group. Skill growth, with its
+    intervals and baseline, is `evidence`'s.
 
-    `only`: one table's name (a CSV export); the growth tables need none of the pair, rating and
-    check-in queries. Served from `dashboards.cache` while the figures have not changed."""
-    return cached("comparison", (scope, only), lambda: _comparison(scope, only=only))
+    `only`: one table's name (a CSV export); another table's name runs none of these queries.
+    Served from `dashboards.cache` while the figures have not changed."""
+    if only not in (None, "approaches"):
+        return Dashboard([], {})
+    return cached("comparison", (scope,), lambda: _comparison(scope))
 
 
-def _comparison(scope: Scope, *, only: str | None) -> Dashboard:
+def _comparison(scope: Scope) -> Dashboard:
     kind = "mentorship__program__kind"
     rated_kind = "session__mentorship__program__kind"
-    stats: dict[str, queries.PairStats] = {}
-    ratings: dict[Any, dict[str, Any]] = {}
-    check_ins: dict[Any, dict[str, Any]] = {}
-    if only in (None, "approaches"):
-        stats = queries.pair_stats(scope, queries.pair_rows(scope), by="program__kind")
-        ratings = {r[rated_kind]: r for r in queries.rating_rows(scope, [rated_kind], people=False)}
-        check_ins = {r[kind]: r for r in queries.check_in_rows(scope, [kind])}
-    by_kind, growth_category, growth_skill = queries.growth(
-        scope, [[kind], [kind, "skill__category"], [kind, "skill_id", "skill__name"]]
-    )
-    growth_kind = {r[kind]: r for r in by_kind}
+    stats = queries.pair_stats(scope, queries.pair_rows(scope), by="program__kind")
+    ratings = {r[rated_kind]: r for r in queries.rating_rows(scope, [rated_kind], people=False)}
+    check_ins = {r[kind]: r for r in queries.check_in_rows(scope, [kind])}
     small = privacy.threshold()
 
     def fig(value: Any, people: int, fmt: str) -> Figure:
@@ -736,6 +735,7 @@ def _comparison(scope: Scope, *, only: str | None) -> Dashboard:
         "Approaches side by side",
         ["Measure", *[kind.label for kind in KINDS]],
         note=f"Each figure shows its group size (n); groups under {small} people are marked: one pair can sway them.",
+        show_sizes=True,  # approaches are compared on groups of different sizes
     )
     kind_stats = {kind.value: stats.get(kind.value, queries.PairStats()) for kind in KINDS}
 
@@ -744,23 +744,6 @@ def _comparison(scope: Scope, *, only: str | None) -> Dashboard:
 
     row("Pairs", lambda k: fig(kind_stats[k].pairs, len(kind_stats[k].people), "int"))
     row("People in pairs", lambda k: fig(len(kind_stats[k].people), len(kind_stats[k].people), "int"))
-    row(
-        "Average skill growth (levels per goal)",
-        lambda k: fig(
-            _ratio(_get(growth_kind, k, "growth_sum"), _get(growth_kind, k, "goals")),
-            _get(growth_kind, k, "people"),
-            "signed",
-        ),
-    )
-    row("Learners measured", lambda k: fig(_get(growth_kind, k, "people"), _get(growth_kind, k, "people"), "int"))
-    row(
-        "Goals that reached their target",
-        lambda k: fig(
-            _ratio(_get(growth_kind, k, "reached"), _get(growth_kind, k, "goals")),
-            _get(growth_kind, k, "people"),
-            "pct",
-        ),
-    )
     row(
         "Sessions per pair per month",
         lambda k: fig(kind_stats[k].sessions_per_pair_month, len(kind_stats[k].people), "num"),
@@ -790,81 +773,7 @@ def _comparison(scope: Scope, *, only: str | None) -> Dashboard:
             "num",
         ),
     )
-    growth_row = table.rows[2]
-    table.chart = charts.bar_chart(
-        "Average skill growth by approach",
-        "Levels gained per goal skill in each kind of program.",
-        [kind.label for kind in KINDS],
-        growth_row[1:],
-    )
-    tables = {table.name: table}
-
-    cells: dict[tuple[str, str], dict[str, Any]] = {
-        (r["mentorship__program__kind"], r["skill__category"]): r for r in growth_category
-    }
-    categories = [c for c in SkillCategory if any((k.value, c.value) in cells for k in KINDS)]
-    table = Table(
-        "growth_by_category_and_approach",
-        "Skill growth by category and approach (levels per goal, learners in brackets)",
-        ["Category", *[kind.label for kind in KINDS]],
-    )
-    for category in categories:
-        table.rows.append(
-            [
-                category.label,
-                *[
-                    fig(
-                        _ratio(
-                            _get(cells, (k.value, category.value), "growth_sum"),
-                            _get(cells, (k.value, category.value), "goals"),
-                        ),
-                        _get(cells, (k.value, category.value), "people"),
-                        "signed",
-                    )
-                    for k in KINDS
-                ],
-            ]
-        )
-    table.chart = charts.grouped_bar_chart(
-        "Skill growth by category and approach",
-        "For each skill category, the average levels gained per goal in each kind of program.",
-        [r[0] for r in table.rows],
-        [kind.label.split(" ")[0] for kind in KINDS],
-        [r[1:] for r in table.rows],
-    )
-    tables[table.name] = table
-
-    skill_cells: dict[tuple[str, int], dict[str, Any]] = {}
-    names: dict[int, str] = {}
-    for r in growth_skill:
-        skill_cells[(r["mentorship__program__kind"], r["skill_id"])] = r
-        names[r["skill_id"]] = r["skill__name"]
-    table = Table(
-        "growth_by_skill_and_approach",
-        "Skill growth by skill and approach (levels per goal)",
-        ["Skill", *[kind.label for kind in KINDS]],
-    )
-    for skill_id in sorted(names, key=lambda pk: names[pk].lower()):
-        table.rows.append(
-            [
-                names[skill_id],
-                *[
-                    fig(
-                        _ratio(
-                            _get(skill_cells, (k.value, skill_id), "growth_sum"),
-                            _get(skill_cells, (k.value, skill_id), "goals"),
-                        ),
-                        _get(skill_cells, (k.value, skill_id), "people"),
-                        "signed",
-                    )
-                    for k in KINDS
-                ],
-            ]
-        )
-    tables[table.name] = table
-    for table in tables.values():
-        table.show_sizes = True  # approaches are compared on groups of different sizes
-    return Dashboard([], tables)
+    return Dashboard([], {table.name: table})
 
 
 def _get(rows: dict[Any, dict[str, Any]], key: Any, column: str) -> int:

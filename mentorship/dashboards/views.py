@@ -20,7 +20,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from mentorship.dashboards import queries, reports
+from mentorship.dashboards import evidence, queries, reports
 from mentorship.dashboards.cache import cached
 from mentorship.dashboards.forms import FilterForm
 from mentorship.dashboards.reports import Dashboard, UnitTree
@@ -133,7 +133,9 @@ def program(request: HttpRequest, pk: int) -> HttpResponse:
     tree = _tree()
     form = FilterForm(request.GET or None, units=tree.choices())
     scope = _scope(form.filters(), tree, program=program.pk)
-    dashboard = reports.engagement(scope, tree, at_risk_list=True, only=_only(request))
+    only = _only(request)
+    dashboard = reports.engagement(scope, tree, at_risk_list=True, only=only)
+    _add_evidence(dashboard, scope, only, tables=("effects_by_approach_and_category",))
     return _page(request, "dashboards/program.html", dashboard, form, f"program-{program.pk}", program=program)
 
 
@@ -144,8 +146,19 @@ def compare(request: HttpRequest) -> HttpResponse:
     tree = _tree()
     form = FilterForm(request.GET or None, units=tree.choices())
     scope = _scope(form.filters(), tree)
-    dashboard = reports.comparison(scope, only=_only(request))
+    only = _only(request)
+    dashboard = reports.comparison(scope, only=only)
+    _add_evidence(dashboard, scope, only, tables=evidence.TABLES)
     return _page(request, "dashboards/compare.html", dashboard, form, "approaches", kinds=reports.KINDS)
+
+
+def _add_evidence(dashboard: Dashboard, scope: Scope, only: str | None, *, tables: tuple[str, ...]) -> None:
+    """The reading on skill growth and its tables (`evidence`), unless a CSV asks for another table."""
+    if only is not None and only not in tables:
+        return
+    found = cached("evidence", (scope,), lambda: evidence.build(scope))
+    dashboard.reading = found.reading
+    dashboard.tables |= {name: found.tables[name] for name in tables if only in (None, name)}
 
 
 def _subtree(request: HttpRequest, lead_pk: int | None) -> tuple[Participant, ReportingLines, dict[int, str]]:

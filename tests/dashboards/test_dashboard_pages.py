@@ -15,8 +15,8 @@ pytestmark = pytest.mark.django_db
 # The filters' org units and programs are one query; the at-risk list reads its people's names in
 # one more (HR and program pages).
 HR_PAGE_QUERIES = 15  # the navigation asks once whether the viewer manages anyone
-PROGRAM_PAGE_QUERIES = 15
-COMPARE_PAGE_QUERIES = 11
+PROGRAM_PAGE_QUERIES = 17  # and the goals and the colleagues outside programs for the reading
+COMPARE_PAGE_QUERIES = 12  # growth: the measured goals, and colleagues outside programs (evidence)
 # Without a program filter; with one, reminders (not tied to programs) are skipped. The reporting
 # lines and the team's names are two reads (the lines come from the dashboard cache when it is on).
 TEAM_PAGE_QUERIES = 15

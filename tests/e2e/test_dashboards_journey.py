@@ -82,7 +82,8 @@ def test_a_manager_filters_by_program_and_hr_downloads_the_comparison(
     page = _signed_in(browser, live_server, hr_admin)
     page.goto(f"{live_server.url}/dashboards/approaches/")
     expect(page.get_by_role("heading", name="Comparison of approaches")).to_be_visible()
-    expect(page.get_by_role("img", name="Average skill growth by approach")).to_be_visible()
+    expect(page.get_by_role("heading", name="What the figures say about skill growth")).to_be_visible()
+    expect(page.get_by_role("img", name="Adjusted skill growth by approach")).to_be_visible()
     with page.expect_download() as download_info:
         page.get_by_role("link", name=re.compile(r"Download CSV\W+Approaches side by side")).click()
     download = download_info.value

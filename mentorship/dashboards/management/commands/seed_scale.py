@@ -19,6 +19,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from mentorship.accounts.models import User
+from mentorship.dashboards import planted
 from mentorship.mentorships.models import EndReason, Mentorship, MentorshipStatus
 from mentorship.notifications import kinds
 from mentorship.notifications.models import EmailStatus, Notification
@@ -63,6 +64,12 @@ class Command(BaseCommand):
             help="100,000 people, 50,000 pairs and 1,000,000 sessions (2,000,000 ratings), for the 100k benchmarks.",
         )
         parser.add_argument("--delete", action="store_true", help="Remove everything seed_scale made.")
+        parser.add_argument(
+            "--plant",
+            choices=planted.PLANS,
+            help="Plant known growth effects (or none) with noise and starting-level confounding, and make one "
+            "person in five a colleague in no program, assessed twice (see mentorship/dashboards/planted.py).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.perf_counter()
@@ -76,9 +83,12 @@ class Command(BaseCommand):
             options |= {"people": 100_000, "pairs": 50_000, "sessions_per_pair": 20}
         if options["pairs"] * 2 > options["people"]:
             raise CommandError("Each pair needs two people: --people must be at least twice --pairs.")
+        outsiders = options["people"] // planted.OUTSIDER_SHARE if options["plant"] else 0
         counts = build_scale(
-            people=options["people"], pairs=options["pairs"], sessions_per_pair=options["sessions_per_pair"]
+            people=options["people"] - outsiders, pairs=options["pairs"], sessions_per_pair=options["sessions_per_pair"]
         )
+        if options["plant"]:
+            counts |= plant(options["plant"], outsiders=outsiders)
         _refresh_statistics()
         self.stdout.write(
             self.style.SUCCESS(
@@ -87,6 +97,18 @@ class Command(BaseCommand):
             )
         )
         self.stdout.write(f"HR admin: {HR_EMAIL}; a manager: head1@{DOMAIN} (no password: benchmarks log in directly).")
+
+
+def plant(plan: str, *, outsiders: int, seed: int = planted.SEED) -> dict[str, int]:
+    """Rewrite the scale data's growth from a plan whose answers are known (`planted`)."""
+    return planted.plant_effects(
+        plan=plan,
+        domain=DOMAIN,
+        program_prefix=PROGRAM_PREFIX,
+        kind_categories=KIND_CATEGORIES,
+        outsiders=outsiders,
+        seed=seed,
+    )
 
 
 def _refresh_statistics() -> None:
