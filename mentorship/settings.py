@@ -235,13 +235,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "pairing.tasks.self_match_requests_expire",
         "schedule": timedelta(hours=1),
     },
-    # Every JOB_RECOVERY_SECONDS (a minute by default): match runs and imports whose worker died
-    # (lease expired) are queued again or, after JOB_MAX_ATTEMPTS, failed with the reason; queued
-    # jobs whose hand-off to the broker failed (Redis down) are enqueued again.
+    # Every JOB_RECOVERY_SECONDS (a minute by default): match runs whose worker died (lease
+    # expired) are queued again or, after JOB_MAX_ATTEMPTS, failed with the reason; queued runs
+    # whose hand-off to the broker failed (Redis down) are enqueued again.
     "match-runs-recover": {
         "task": "pairing.tasks.match_runs_recover",
         "schedule": timedelta(seconds=JOB_RECOVERY_SECONDS),
     },
+    # Every JOB_RECOVERY_SECONDS too, the same for imports: a killed import rolled back, so it is
+    # queued to start again from its file; a confirmed import the broker never got is handed over.
     "imports-recover": {
         "task": "mentorship.imports.tasks.import_jobs_recover",
         "schedule": timedelta(seconds=JOB_RECOVERY_SECONDS),
