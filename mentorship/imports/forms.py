@@ -18,11 +18,7 @@ class UploadForm(forms.Form):
     file = forms.FileField(
         label="CSV or Excel file",
         allow_empty_file=True,
-        widget=forms.ClearableFileInput(
-            attrs={
-                "accept": ".csv,.txt,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            }
-        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.xlsx,text/csv," + XLSX_TYPE}),
     )
     full_list = forms.BooleanField(
         label="This file lists every employee",

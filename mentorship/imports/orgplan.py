@@ -183,7 +183,7 @@ class ImportTree:
 
         return {
             "root_created": plan.root_created,
-            "created": [self.label(key) for key in plan.created],
+            "created": sorted(self.label(key) for key in plan.created),
             "new_top_level": [self.label(key) for key in plan.new_top_level],
             "renamed": [
                 {"from": self.unit_label(pk), "to": renamed(pk, name), "people": self.people_in.get(pk, 0)}

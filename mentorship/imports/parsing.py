@@ -212,6 +212,7 @@ _SYNONYMS.update((name, IGNORE) for name in NOT_USED)
 _DEPARTMENT_RANK = {"businessunit": 0, "businessunitdescription": 0, "division": 1, "team": 3, "subteam": 4}
 _DEPARTMENT_RANK.update({"unit": 3, "subdepartment": 3})
 XLSX_MAX_UNPACKED = 400 * 1024 * 1024  # a workbook that unpacks to more than this is refused unread
+MAX_COLUMNS = 300  # HR exports have a few dozen; thousands means the file is not an employee list
 
 
 @dataclass(frozen=True)
@@ -339,6 +340,15 @@ def parse_file(
     if table is None:
         return result
     header_row, header, rows = table
+    while header and not header[-1].strip():
+        header = header[:-1]  # trailing empty header cells: a spreadsheet's formatted but unused columns
+    if len(header) > MAX_COLUMNS:
+        result.problems.append(
+            Problem(
+                header_row, None, f"The header has {len(header):,} columns; an employee list has at most {MAX_COLUMNS}."
+            )
+        )
+        return result
     try:
         choices = _choose_columns(header, mapping, remembered)
         result.header, result.columns_read = header, choices

@@ -266,3 +266,11 @@ def test_an_empty_workbook_is_explained() -> None:
     out = io.BytesIO()
     workbook.save(out)
     assert check(out.getvalue()).problems == [{"row": None, "column": None, "message": "The file is empty."}]
+
+
+def test_a_header_with_thousands_of_columns_is_refused_and_trailing_empty_ones_are_dropped() -> None:
+    wide = check(make_csv([person_row("a@example.com")], header=(*HEADER, *[f"C{n}" for n in range(400)])))
+    assert wide.problems[0]["message"] == "The header has 410 columns; an employee list has at most 300."
+    trailing = check(xlsx([[*person_row("a@example.com"), "", ""]], header=[*HEADER, "", ""]))
+    assert trailing.status == ImportStatus.READY, trailing.problems
+    assert len(trailing.columns) == len(HEADER)

@@ -220,3 +220,14 @@ def test_hr_creates_and_renames_a_unit_from_the_pages(hr_client: Client, org: di
     clash = hr_client.post(reverse("participants:org_unit_create"), {"name": "data", "parent": org["engineering"].pk})
     assert clash.status_code == 400
     assert "Merge the two units instead" in clash.content.decode()
+
+
+def test_a_new_installation_names_its_organisation_on_the_tree_page(client: Client, django_user_model: Any) -> None:
+    admin = django_user_model.objects.create_superuser(email="root@example.com", password="a-long-password-1")
+    services.participant_onboarding_complete(participant=services.participant_ensure(user=admin))
+    client.force_login(admin)
+    assert "Name your organisation" in client.get(reverse("participants:org_tree")).content.decode()
+    client.post(reverse("participants:org_root_create"), {"name": "  Globex  "})
+    assert list(OrgUnit.objects.values_list("name", "parent")) == [("Globex", None)]
+    client.post(reverse("participants:org_root_create"), {"name": "Second root"})  # refused: one root
+    assert OrgUnit.objects.count() == 1
