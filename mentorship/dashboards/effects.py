@@ -1,11 +1,13 @@
 """Which approach grows skills: effects with 95% intervals, a fair comparison, and a baseline.
 
 Plain Python on plain rows (no Django), so the statistics can be tested by the hundred and on
-planted data. The figures come from statsmodels; nothing here computes a variance by hand.
+planted data. The fits and their person-clustered covariance come from statsmodels (a contrast's
+variance is read from that covariance as c'Vc, as statsmodels' own t_test does); Student's t
+from scipy. Nothing here estimates a variance by hand.
 
 Each `Measure` is one goal of a learner in a program (growth: their own latest level minus their
-level when the mentorship began), or one skill of a colleague in no program assessed at two dates
-over the same period (growth: the later level minus the earlier). Goals of one person are not
+level when the mentorship began), or one skill of a colleague in no program assessed at least a
+day apart over the same period (growth: the later level minus the earlier). Goals of one person are not
 independent, so every interval treats people, not goals, as the independent units:
 
 - **Raw means**: an intercept-only least-squares fit with standard errors clustered by person and
@@ -15,7 +17,8 @@ independent, so every interval treats people, not goals, as the independent unit
   should on the small groups the privacy threshold still lets through.
 - **Adjusted growth**: one least-squares fit over every measure, growth ~ one term per
   (group, category) cell + starting level (one term per level: room to grow is not linear) +
-  months between the two assessments, again person-clustered. A group's adjusted growth is the
+  months between the two assessments, again person-clustered, with the t quantile on the fewest
+  people of the groups compared minus one (see `_Model.estimate`). A group's adjusted growth is the
   fit's prediction for its own skill categories at the *common* mix of starting levels and the
   common average months of every measure on the page, so two groups are compared as if their
   people had started alike and been measured after the same time.
@@ -24,7 +27,7 @@ independent, so every interval treats people, not goals, as the independent unit
 - **The reading** names a difference only when its 95% interval excludes zero *and* it survives
   Bonferroni's correction for the number of comparisons the reading looks at; otherwise it says what
   the data cannot yet tell and roughly how many more people would show a half-level difference
-  (80% power, two-sided 5%, from the interval's own width).
+  (80% power, two-sided 5%, from the standard error).
 """
 
 from __future__ import annotations

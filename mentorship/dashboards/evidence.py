@@ -81,6 +81,11 @@ class Evidence:
     tables: dict[str, Table]
 
 
+def _short(group: str) -> str:
+    """A chart label that fits: "Reverse", "Outside programs"."""
+    return "Outside programs" if group == BASELINE else str(ProgramKind(group).label).split(" ")[0]
+
+
 def _labels() -> effects.Labels:
     return effects.Labels(
         groups={kind.value: str(kind.label) for kind in ProgramKind} | {BASELINE: BASELINE_LABEL},
@@ -225,7 +230,7 @@ def _tables(analysis: Analysis, hidden: set[Any], labels: effects.Labels) -> dic
     table.chart = charts.interval_chart(
         "Adjusted skill growth by approach",
         "For each approach and for colleagues outside any program: adjusted growth in levels, with its 95% interval.",
-        [row[0] for row in table.rows],
+        [_short(key) for key in [*analysis.groups, BASELINE] if key in analysis.raw],
         [row[4] for row in table.rows],
     )
     tables[table.name] = table
@@ -246,16 +251,18 @@ def _tables(analysis: Analysis, hidden: set[Any], labels: effects.Labels) -> dic
         "Skill growth by approach and category, against colleagues outside any program",
         ["Approach and category", *EFFECT_COLUMNS],
     )
+    chart_labels = []
     for group in [*analysis.groups, BASELINE]:
         for category in analysis.categories:
             if (group, category) in analysis.raw:
                 row = _effect_row(analysis, (group, category), hidden)
                 table.rows.append([f"{g[group]}: {c[category]}", *row])
+                chart_labels.append(f"{_short(group)}: {category}")
     table.note = note
     table.chart = charts.interval_chart(
         "Adjusted growth by approach and category",
         "For each approach and skill category, the adjusted growth in levels with its 95% interval.",
-        [row[0] for row in table.rows],
+        chart_labels,
         [row[4] for row in table.rows],
     )
     tables[table.name] = table

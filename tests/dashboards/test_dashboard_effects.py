@@ -120,6 +120,17 @@ def test_the_reading_names_a_clear_gain_and_says_what_it_cannot_tell() -> None:
     assert "(Bonferroni)" in text
 
 
+def test_with_few_people_the_reading_says_how_many_more_would_help() -> None:
+    analysis = _analyse(_planted_measures(planted.NO_DIFFERENCE, 2, learners=6, outsiders=12))
+    undecided = [c for c in analysis.against_baseline if not c.clear]
+    assert undecided and all(c.more_people and c.more_people > 0 for c in undecided)
+    text = " ".join(effects.reading(analysis, evidence._labels(), lambda key: True))
+    assert "more people in such a comparison would show a difference of 0.5 level" in text
+    # More people, narrower intervals: fewer more people needed.
+    bigger = _analyse(_planted_measures(planted.NO_DIFFERENCE, 2, learners=60, outsiders=120))
+    assert max(c.more_people or 0 for c in bigger.against_baseline) < min(c.more_people or 0 for c in undecided)
+
+
 def test_the_reading_says_nothing_about_a_hidden_group() -> None:
     analysis = _analyse(_planted_measures(planted.KNOWN_EFFECTS, 3, learners=60, outsiders=120))
     text = " ".join(effects.reading(analysis, evidence._labels(), lambda key: key != (REVERSE, DIGITAL)))
@@ -242,6 +253,7 @@ def test_a_small_group_is_hidden_in_the_csv_too(hr_client: Any, world: Any) -> N
     assert export.status_code == 200
     rows = {row[0]: row[1:] for row in csv.reader(io.StringIO(export.content.decode()))}
     assert rows["Traditional mentoring"] == ["hidden"] * len(rows["Traditional mentoring"])
+    assert hr_client.get("/dashboards/approaches/?format=csv&table=nope").status_code == 404
     assert "+1.5" not in hr_client.get("/dashboards/approaches/").content.decode()
 
 
