@@ -116,8 +116,7 @@ class ImportTree:
     def rename(self, pk: int, name: str) -> None:
         old = self.current(pk) or ()
         OrgUnit.objects.filter(pk=pk).update(name=name)
-        self.tree.names[pk] = name
-        self.tree._paths.clear()
+        self.tree.set_name(pk, name)
         new = (*old[:-1], fold(name))
         for key in [k for k in self.ids if k[: len(old)] == old]:
             self.ids[new + key[len(old) :]] = self.ids.pop(key)

@@ -62,6 +62,11 @@ class OrgTree:
             self._paths[pk] = tuple(reversed(chain))
         return self._paths[pk]
 
+    def set_name(self, pk: int, name: str) -> None:
+        """Follow a rename written to the database, so paths read the new name."""
+        self.names[pk] = name
+        self._paths.clear()
+
     def depth(self, pk: int) -> int:
         return len(self.path_ids(pk)) - 1
 

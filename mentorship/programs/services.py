@@ -251,6 +251,8 @@ def _diff(program: Program, data: dict[str, Any]) -> dict[str, list[str]]:
                 changes[_field_label(name)] = [_many_labels(name, old_ids), _many_labels(name, new_ids)]
         elif name in ("matching", "reminders"):
             old_rules, labels = getattr(program, name) or {}, MATCHING_LABELS if name == "matching" else REMINDER_LABELS
+            if name == "matching":  # a rule added since the program was saved had its default
+                old_rules = complete_matching(program.kind, old_rules)
             for key, label in labels.items():
                 if old_rules.get(key) != new.get(key):
                     changes[label] = [_readable(key, old_rules.get(key)), _readable(key, new.get(key))]

@@ -32,3 +32,16 @@ def test_the_form_offers_the_levels_of_the_tree_and_defaults_to_the_first_below_
 def test_a_stored_level_out_of_range_is_refused_by_the_service() -> None:
     rules = services.complete_matching("reverse", {"department_level": 0})
     assert services.matching_errors(rules) == {"department_level": "The department level must be between 1 and 10."}
+
+
+def test_editing_a_program_saved_before_the_setting_records_no_phantom_change(hr_admin) -> None:
+    from mentorship.programs.models import Program, ProgramEvent
+    from tests.pairing.conftest import make_program
+
+    program = make_program(hr_admin)
+    legacy = {key: value for key, value in program.matching.items() if key != "department_level"}
+    Program.objects.filter(pk=program.pk).update(matching=legacy)
+    program.refresh_from_db()
+    services.program_update(program=program, data={"name": "Renamed", "matching": legacy}, by=hr_admin.user)
+    event = ProgramEvent.objects.filter(program=program, kind=ProgramEvent.Kind.EDITED).latest("at")
+    assert list(event.changes) == ["Name"]  # and no "Department level: — → 1"
