@@ -336,6 +336,9 @@ STORAGES = {
 PROGRAMS_ANY_HR_ADMIN_MAY_EDIT = env_bool("PROGRAMS_ANY_HR_ADMIN_MAY_EDIT", False)
 # The largest employee CSV HR may upload; a reverse proxy's body limit must allow at least this.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
+# Off: an import job (the personal data of a whole file) is visible to the HR admin who uploaded it
+# and to superusers; on: to every HR admin.
+IMPORT_JOBS_SHARED_WITH_HR_ADMINS = env_bool("IMPORT_JOBS_SHARED_WITH_HR_ADMINS", False)
 # Managers never see a figure drawn from fewer people than this.
 PRIVACY_THRESHOLD = env_int("PRIVACY_THRESHOLD", 5, minimum=3)
 # Dashboard queries run side by side on this many threads, each with its own database connection
