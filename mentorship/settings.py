@@ -273,9 +273,13 @@ if _email_host:
             },
         }
     }
-else:
+elif DEBUG:
     # Development: print each mail and keep a copy, which the outbox page shows.
     MAILERS = {"default": {"BACKEND": "mentorship.core.mail.ConsoleAndFileBackend"}}
+else:
+    # Production without a mail server: nothing is sent or kept, and each drop is logged (no
+    # outbox: it would show reset links and other people's mail). Set EMAIL_HOST to send mail.
+    MAILERS = {"default": {"BACKEND": "mentorship.core.mail.DroppingBackend"}}
 MAIL_OUTBOX_DIR = VAR_DIR / "mail"
 
 # Security -------------------------------------------------------------------------------------
