@@ -7,6 +7,7 @@ reaching a query would be a 500; and Python's `str.isdigit()` and `int()` accept
 every script ("²", "٣"), which are no id here.
 """
 
+import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -24,6 +25,20 @@ def ascii_int(value: str | None, *, maximum: int = MAX_ID) -> int | None:
         return None
     number = int(value)
     return number if number <= maximum else None
+
+
+# What a spreadsheet would run as a formula (OWASP, "CSV Injection"), and plain numbers, which it
+# would not: "-0.4" stays a number that adds up.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?")
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """A CSV cell that no spreadsheet runs: one starting like a formula gets a leading apostrophe.
+    An empty cell stays empty, and so does every other cell."""
+    if cell.startswith(FORMULA_START) and not PLAIN_NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell
 
 
 def _has_nul(values: Iterable[str]) -> bool:

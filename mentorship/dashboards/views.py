@@ -20,6 +20,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from mentorship.core.hostile import spreadsheet_safe
 from mentorship.dashboards import queries, reports
 from mentorship.dashboards.forms import FilterForm
 from mentorship.dashboards.reports import Dashboard, UnitTree
@@ -100,17 +101,8 @@ def _csv(dashboard: Dashboard, name: str, filename: str) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{filename}-{table.name}.csv"'
     writer = csv.writer(response)
     for row in table.csv_rows():
-        # A cell starting with = + - @ would run as a formula in a spreadsheet: quote it.
-        writer.writerow(["'" + cell if cell[:1] in "=+-@" and not _number(cell) else cell for cell in row])
+        writer.writerow([spreadsheet_safe(cell) for cell in row])
     return response
-
-
-def _number(cell: str) -> bool:
-    try:
-        float(cell)
-    except ValueError:
-        return False
-    return True
 
 
 @require_GET

@@ -18,7 +18,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
-from mentorship.core.hostile import ascii_int
+from mentorship.core.hostile import ascii_int, spreadsheet_safe
 from mentorship.imports import services as import_services
 from mentorship.mentorships.models import Mentorship
 from mentorship.notifications.models import Notification
@@ -234,3 +234,24 @@ def test_unicode_digits_in_the_skill_editor_are_no_skill(client: Client, junior_
     assert client.get("/skills/mine/?add=%C2%B2").status_code == 200
     assert client.get("/skills/mine/add/?add=%C2%B2", headers={"HX-Request": "true"}).status_code == 404
     assert client.get("/people/?q=%00").status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("cell", "written"),
+    [
+        ("", ""),
+        ("Acme / Sales", "Acme / Sales"),
+        ('=HYPERLINK("http://evil")', '\'=HYPERLINK("http://evil")'),
+        ("+1+2", "'+1+2"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=1", "'\t=1"),
+        ("\r=1", "'\r=1"),
+        ("-0.40", "-0.40"),
+        ("+5", "+5"),
+        ("42", "42"),
+        ("a=b", "a=b"),
+    ],
+)
+def test_only_cells_that_start_like_a_formula_are_quoted_in_csv(cell: str, written: str) -> None:
+    assert spreadsheet_safe(cell) == written

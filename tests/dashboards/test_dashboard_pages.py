@@ -127,3 +127,14 @@ def test_the_query_count_does_not_grow_with_the_data(
     login(client, world.mentees[0])
     with django_assert_num_queries(MINE_PAGE_QUERIES):
         assert client.get("/dashboards/mine/").status_code == 200
+
+
+def test_empty_csv_cells_stay_empty_and_a_formula_like_name_is_quoted(hr_client: Any, world: World) -> None:
+    world.digital.name = "=HYPERLINK(1)"
+    world.digital.save()
+    body = hr_client.get("/dashboards/approaches/?format=csv&table=approaches").content.decode()
+    growth = next(line for line in body.splitlines() if line.startswith("Average skill growth"))
+    assert growth == "Average skill growth (levels per goal),1.50,,,"  # no kind but the first has figures
+    assert "'" not in body
+    skills = hr_client.get("/dashboards/?format=csv&table=growth_by_skill").content.decode()
+    assert "'=HYPERLINK(1)," in skills
