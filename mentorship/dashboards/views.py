@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from mentorship.core.hostile import spreadsheet_safe
-from mentorship.dashboards import queries, reports
+from mentorship.dashboards import disclosure, queries, reports
 from mentorship.dashboards.forms import FilterForm
 from mentorship.dashboards.reports import Dashboard, UnitTree
 from mentorship.dashboards.scope import Scope
@@ -48,18 +48,19 @@ def _tree() -> UnitTree:
     return UnitTree(OrgUnit.objects.values_list("id", "name", "parent_id"))
 
 
-def _tree_and_programs() -> tuple[UnitTree, list[tuple[int, str]]]:
-    """The org tree and the programs for the filters, read in one query (UNION ALL), so the
-    page's query budget goes to its figures."""
-    units = OrgUnit.objects.annotate(is_program=Value(False, output_field=BooleanField())).values_list(
-        "is_program", "id", "name", "parent_id"
-    )
+def _tree_and_programs() -> tuple[UnitTree, list[tuple[int, str]], dict[int, str]]:
+    """The org tree, the programs for the filters and each program's kind, read in one query
+    (UNION ALL), so the page's query budget goes to its figures."""
+    units = OrgUnit.objects.annotate(
+        is_program=Value(False, output_field=BooleanField()), kind=Value("", output_field=CharField())
+    ).values_list("is_program", "id", "name", "parent_id", "kind")
     programs = Program.objects.annotate(
         is_program=Value(True, output_field=BooleanField()), parent=Value(None, output_field=BigIntegerField())
-    ).values_list("is_program", "id", "name", "parent")
+    ).values_list("is_program", "id", "name", "parent", "kind")
     rows = list(units.order_by().union(programs.order_by(), all=True).order_by("is_program", "name", "id"))
-    tree = UnitTree((pk, name, parent) for is_program, pk, name, parent in rows if not is_program)
-    return tree, [(pk, name) for is_program, pk, name, _ in rows if is_program]
+    tree = UnitTree((pk, name, parent) for is_program, pk, name, parent, _ in rows if not is_program)
+    kinds = {pk: kind for is_program, pk, _, _, kind in rows if is_program}
+    return tree, [(pk, name) for is_program, pk, name, _, _ in rows if is_program], kinds
 
 
 def _scope(filters: dict[str, Any], tree: UnitTree, **fixed: Any) -> Scope:
@@ -109,7 +110,7 @@ def _csv(dashboard: Dashboard, name: str, filename: str) -> HttpResponse:
 @login_required
 def hr(request: HttpRequest) -> HttpResponse:
     _require_hr(request)
-    tree, programs = _tree_and_programs()
+    tree, programs, _ = _tree_and_programs()
     form = FilterForm(request.GET or None, programs=programs, units=tree.choices())
     scope = _scope(form.filters(), tree)
     dashboard = reports.engagement(scope, tree, at_risk_list=True, only=_only(request))
@@ -139,9 +140,12 @@ def compare(request: HttpRequest) -> HttpResponse:
     return _page(request, "dashboards/compare.html", dashboard, form, "approaches", kinds=reports.KINDS)
 
 
-def _subtree(request: HttpRequest, lead_pk: int | None) -> tuple[Participant, ReportingLines, dict[int, str]]:
-    """The manager, the reporting lines, and names for the team being viewed (its lead and the
-    lead's direct reports), all from one query. 404 for anyone who manages nobody."""
+def _subtree(
+    request: HttpRequest, lead_pk: int | None
+) -> tuple[Participant, ReportingLines, dict[int, str], dict[int, int | None]]:
+    """The manager, the reporting lines, names for the team being viewed (its lead and the
+    lead's direct reports) and everyone's org unit, all from one query. 404 for anyone who
+    manages nobody."""
     me = _participant(request)
     lead_pk = lead_pk or me.pk
     name = Concat("user__first_name", Value(" "), "user__last_name")
@@ -151,40 +155,53 @@ def _subtree(request: HttpRequest, lead_pk: int | None) -> tuple[Participant, Re
             default=Value(""),
             output_field=CharField(),
         )
-    ).values_list("id", "manager_id", "label")
+    ).values_list("id", "manager_id", "label", "org_unit_id")
     managers: dict[int, int | None] = {}
     labels: dict[int, str] = {}
-    for pk, manager, label in rows:
+    units_of: dict[int, int | None] = {}
+    for pk, manager, label, unit in rows:
         managers[pk] = manager
+        units_of[pk] = unit
         if label:
             labels[pk] = label.strip()
     lines = ReportingLines(managers)
     if not lines.below(me.pk):
         raise Http404("No such page.")
     request.user._is_manager = True  # type: ignore[union-attr]  # the navigation need not ask again
-    return me, lines, labels
+    return me, lines, labels, units_of
 
 
 @require_GET
 @login_required
 def team(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    me, lines, labels = _subtree(request, pk)
+    """A manager's subtree, or a sub-team in it, through the filter values privacy offers them
+    (see privacy: no set of these views describes fewer than the threshold's people)."""
+    me, lines, labels, units_of = _subtree(request, pk)
     subtree = frozenset(lines.below(me.pk))
+    tree, programs, kinds = _tree_and_programs()
+    offer = disclosure.manager_offer(me=me.pk, lines=lines, units_of=units_of, tree=tree, program_kinds=kinds)
     team_people = None
     if pk is not None:
-        # Only someone inside my subtree who leads people: any other team does not exist for me.
-        if pk not in subtree or not lines.below(pk):
+        # Only a sub-team offered to me: any other team does not exist for me.
+        if pk not in offer.teams:
             raise Http404("No such team.")
         team_people = frozenset(lines.below(pk))
     lead = pk or me.pk
     sub_teams = sorted(
-        ((person, label) for person, label in labels.items() if person != lead and lines.below(person)),
+        ((person, label) for person, label in labels.items() if person != lead and person in offer.teams),
         key=lambda item: item[1].lower(),
     )
-    tree, programs = _tree_and_programs()
-    form = FilterForm(request.GET or None, programs=programs, units=tree.choices())
+    form = FilterForm(
+        request.GET or None,
+        programs=[(value, name) for value, name in programs if value in offer.programs],
+        units=[(value, name) for value, name in tree.choices() if value in offer.units],
+        kinds=offer.kinds,
+        dates=False,
+    )
     scope = _scope(form.filters(), tree, base_people=subtree, team_people=team_people, protect=True)
-    dashboard = reports.engagement(scope, tree, only=_only(request))
+    only = _only(request)
+    guard = disclosure.view_disclosure(scope, offer, tree, units_of=units_of, program_kinds=kinds, only=only)
+    dashboard = reports.engagement(scope, tree, only=only, disclosure=guard)
     return _page(
         request,
         "dashboards/team.html",
@@ -194,6 +211,7 @@ def team(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         team_size=len(team_people if team_people is not None else subtree),
         lead_name=labels.get(pk) if pk else None,
         sub_teams=sub_teams,
+        withheld=offer.withheld,
     )
 
 

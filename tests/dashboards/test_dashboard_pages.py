@@ -17,7 +17,11 @@ pytestmark = pytest.mark.django_db
 HR_PAGE_QUERIES = 15  # the navigation asks once whether the viewer manages anyone
 PROGRAM_PAGE_QUERIES = 15
 COMPARE_PAGE_QUERIES = 11
-TEAM_PAGE_QUERIES = 14  # without a program filter; with one, reminders (not tied to programs) are skipped
+# Without a program filter; with one, reminders (not tied to programs) are skipped. 14 for the view,
+# 3 to choose the filter values the manager is offered, 7 for the one atom the view is made of here
+# (privacy.Disclosure; a view holds at most privacy.MAX_ATOMS).
+TEAM_PAGE_QUERIES = 14 + 3 + 7
+TEAM_CSV_QUERIES = 12  # one table: only its query runs, for the view and for its one atom
 MINE_PAGE_QUERIES = 9
 
 
@@ -122,8 +126,8 @@ def test_the_query_count_does_not_grow_with_the_data(
     login(client, manager)
     with django_assert_num_queries(TEAM_PAGE_QUERIES):
         assert client.get("/dashboards/team/").status_code == 200
-    with django_assert_num_queries(TEAM_PAGE_QUERIES - 1):
-        assert client.get(f"/dashboards/team/?program={world.program.pk}&start=2026-01-01").status_code == 200
+    with django_assert_num_queries(TEAM_CSV_QUERIES):
+        assert client.get("/dashboards/team/?format=csv&table=enrollment_by_role").status_code == 200
     login(client, world.mentees[0])
     with django_assert_num_queries(MINE_PAGE_QUERIES):
         assert client.get("/dashboards/mine/").status_code == 200
