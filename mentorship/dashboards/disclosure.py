@@ -133,11 +133,21 @@ def atom_figures(dashboard: Dashboard) -> AtomFigures:
         rows: dict[str, tuple[int, str]] = {}
         for row in table.rows:
             cells = [cell for cell in row[1:] if isinstance(cell, Figure)]
-            # Skills add up within their category (the second column); other rows within the table.
-            group = str(row[1]) if name == "growth_by_skill" else ""
+            group = _total_of(name, row)
             rows[str(row[0])] = (cells[0].people if cells else 0, group)
         figures.tables[name] = rows
     return figures
+
+
+def _total_of(table: str, row: list[Any]) -> str:
+    """The published total a row adds up to, within which hidden rows must stand for k people:
+    skills within their category (the second column); active pairs (a headline figure) apart
+    from ended ones; every other table's rows within the table."""
+    if table == "growth_by_skill":
+        return str(row[1])
+    if table == "pairs_by_state":
+        return "active" if str(row[0]).startswith("Active") else "ended"
+    return ""
 
 
 def _split_units(
