@@ -167,6 +167,7 @@ class PairStats:
     # Managers: the people in the pairs active each month, and in the pairs a cadence was due for.
     active_people_by_month: dict[date, set[int]] = field(default_factory=lambda: defaultdict(set))
     cadence_people: set[int] = field(default_factory=set)
+    session_people: set[int] = field(default_factory=set)  # in pairs that held sessions
     # Per state ("on_track", "at_risk", "completed", "ended_early"): pairs, people, complement.
     states: Counter[str] = field(default_factory=Counter)
     state_people: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
@@ -344,6 +345,8 @@ def pair_stats(scope: Scope, rows: list[dict[str, Any]], *, by: str | None = Non
             group.end_reasons[reason] += 1
             group.end_reason_people[reason] |= members
         group.sessions += row["held"]
+        if row["held"]:
+            group.session_people |= members
         group.expected_ratings += row["held"] * len(members)
         first = max(started, start) if start else started
         last = min(ended or today, period_end)

@@ -209,6 +209,12 @@ class _Privacy:
                 figure.hidden, figure.value = True, None
 
 
+def _weakest(*groups: int) -> int:
+    """The people behind a figure drawn from several groups: the smallest that is not empty, so
+    that the figure is hidden when any of them is small."""
+    return min((people for people in groups if people), default=0)
+
+
 def _ratio(part: float | None, whole: float | None) -> float | None:
     return part / whole if part is not None and whole else None
 
@@ -490,7 +496,13 @@ def _ratings(stats: queries.PairStats, ratings: dict[str, Any], p: _Privacy) -> 
         ),
         (
             "Rating response rate",
-            p.figure(_ratio(count, stats.expected_ratings), max(people, 0), complement=complement, fmt="pct"),
+            # About the raters and about the pairs whose sessions asked for ratings.
+            p.figure(
+                _ratio(count, stats.expected_ratings),
+                _weakest(people, len(stats.session_people)),
+                complement=complement,
+                fmt="pct",
+            ),
             "Ratings given divided by the ratings asked for (each session, by each of its two people).",
         ),
     ]
