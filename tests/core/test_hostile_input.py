@@ -176,7 +176,8 @@ def _requests(template: str, ids: dict[str, int], role: int, turn: int) -> Itera
     """(method, path, form data, the one status expected or None for "anything but 500").
 
     To stay fast, the variants take turns: each role meets one hostile query string and one
-    malformed address per pattern, and the roles between them meet all of them. A NUL gets a 400
+    malformed address per pattern, every other role posts the hostile form, and the roles between
+    them meet every variant on every pattern. A NUL gets a 400
     before anyone is known (the guard runs before sessions), so it is sent once per pattern."""
     path = _fill(template, ids)
     params = "<" in template or "(?P" in template
@@ -193,7 +194,8 @@ def _requests(template: str, ids: dict[str, int], role: int, turn: int) -> Itera
     yield "GET", f"{path}?{QUERIES[(role + turn) % len(QUERIES)]}", None, None
     if params:
         yield "GET", _fill(template, ids, PATH_VALUES[(role + turn) % len(PATH_VALUES)]), None, None
-    yield "POST", path, FORM, None
+    if (role + turn) % 2 == 0:  # every other role posts the hostile form to each pattern
+        yield "POST", path, FORM, None
 
 
 def test_no_url_pattern_answers_500_to_hostile_input_as_any_role(world: dict[str, Any]) -> None:

@@ -90,11 +90,16 @@ def worlds(draw: st.DrawFn) -> Spec:
     if not people:
         people.append((0, -1, 3))
     pairs = []
+    paired: set[tuple[int, int]] = set()
     for person, program, role in enrollments:
         if not draw(st.integers(0, 4)):
             continue  # one in five is not in a pair
         partner = draw(st.sampled_from([-1, -1, -1, *(p for p in range(len(people)) if p != person)]))
         learner = role != EnrollmentRole.MENTOR
+        mentee = person if learner else partner
+        if mentee >= 0 and (mentee, program) in paired:
+            continue  # one mentorship per mentee and program
+        paired.add((mentee, program))
         status = draw(st.sampled_from(list(MentorshipStatus)))
         sessions = tuple(
             (draw(st.integers(0, 60)), draw(st.none() | st.integers(1, 5)), draw(st.none() | st.integers(1, 5)))
@@ -102,7 +107,7 @@ def worlds(draw: st.DrawFn) -> Spec:
         )
         pairs.append(
             PairSpec(
-                mentee=person if learner else partner,
+                mentee=mentee,
                 mentor=partner if learner else person,
                 program=program,
                 status=str(status),
