@@ -11,8 +11,9 @@ them compute a figure about 1 to k-1 people. The filters a manager may combine (
 units, programs, kinds; not dates, where every day would be a boundary) split their records into
 *atoms*: people who answer alike to "in this sub-team? in this unit?" crossed with programs that
 answer alike to "this program? this kind?". Then:
-1. `offer`: a filter value is offered only if, with it, every atom holds no enrolled person or
-   at least k. Every view is a union of whole atoms, and so is the difference of two views.
+1. `offer`: a filter value is offered only if, with it, every atom holds no one or at least k
+   people in each of the main measures (enrolled, learners, in pairs, goal learners). Every view
+   is a union of whole atoms, and so is the difference of two views.
 2. `Disclosure`: a figure is shown only if, in every atom of the view, the people behind it are
    none or at least k; a breakdown row likewise, after each atom hides enough of its rows that
    its hidden rows stand for at least k people. An atom hides the same rows in every view.

@@ -200,3 +200,35 @@ def test_a_program_filter_counts_only_that_programs_matches_for_a_manager(
     assert _figure(filtered, "Match rate").value == pytest.approx(5 / 6)
     assert _figure(filtered, "Time to match").value == pytest.approx(10)
     assert _figure(client.get("/dashboards/team/"), "Match rate").value == pytest.approx(11 / 12)
+
+
+def test_rows_that_share_people_stay_hidden_until_one_hidden_row_alone_reaches_the_threshold() -> None:
+    # Roles or states can hold the same person twice: 3 + 2 may be only 3 people.
+    assert privacy.suppress_rows([10, 3, 2], disjoint=False) == [True, True, True]
+    assert privacy.suppress_rows([10, 6, 2], disjoint=False) == [False, True, True]
+
+
+def test_a_unit_is_offered_only_when_it_and_its_remainder_are_empty_or_large() -> None:
+    everyone = frozenset(range(1, 12))
+    measures = {"enrolled": {person: frozenset({1}) for person in everyone}}
+    offer = privacy.offer(
+        people=everyone,
+        teams={},
+        units={10: everyone, 11: frozenset({1}), 12: frozenset(range(2, 7)), 13: frozenset(range(2, 12))},
+        measures=measures,
+        program_kinds={1: "traditional"},
+        minimum=5,
+    )
+    # 10 is everyone; 12 (5 people) leaves 6; then 13 would split 7..11 off 12's rest and leave
+    # person 1 alone; 11 is one person.
+    assert offer.units == {10, 12}
+    assert offer.withheld == 2
+    assert sorted(map(len, offer.people_atoms)) == [5, 6]
+
+
+def test_a_figure_is_hidden_when_any_atom_of_the_view_holds_one_to_k_minus_one_people() -> None:
+    atoms = [privacy.AtomFigures(headline={"Average session rating": 5}), privacy.AtomFigures()]
+    assert not privacy.Disclosure(atoms).figure_hidden("Average session rating")
+    atoms.append(privacy.AtomFigures(headline={"Average session rating": 2}))
+    assert privacy.Disclosure(atoms).figure_hidden("Average session rating")
+    assert privacy.Disclosure([]).figure_hidden("Average session rating")  # nothing known: hidden
