@@ -65,6 +65,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A NUL in the address or a form field gets a 400 before anything reads it; an id too large
+    # for any column a 404 (see the module).
+    "mentorship.core.hostile.HostileInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -329,9 +332,13 @@ if _email_host:
             },
         }
     }
-else:
+elif DEBUG:
     # Development: print each mail and keep a copy, which the outbox page shows.
     MAILERS = {"default": {"BACKEND": "mentorship.core.mail.ConsoleAndFileBackend"}}
+else:
+    # Production without a mail server: nothing is sent or kept, and each drop is logged (no
+    # outbox: it would show reset links and other people's mail). Set EMAIL_HOST to send mail.
+    MAILERS = {"default": {"BACKEND": "mentorship.core.mail.DroppingBackend"}}
 MAIL_OUTBOX_DIR = VAR_DIR / "mail"
 
 # Security -------------------------------------------------------------------------------------
@@ -392,6 +399,9 @@ STORAGES = {
 PROGRAMS_ANY_HR_ADMIN_MAY_EDIT = env_bool("PROGRAMS_ANY_HR_ADMIN_MAY_EDIT", False)
 # The largest employee CSV HR may upload; a reverse proxy's body limit must allow at least this.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
+# Off: an import job (the personal data of a whole file) is visible to the HR admin who uploaded it
+# and to superusers; on: to every HR admin.
+IMPORT_JOBS_SHARED_WITH_HR_ADMINS = env_bool("IMPORT_JOBS_SHARED_WITH_HR_ADMINS", False)
 # Managers never see a figure drawn from fewer people than this.
 PRIVACY_THRESHOLD = env_int("PRIVACY_THRESHOLD", 5, minimum=3)
 # Dashboards are cached per page, scope and filters for at most this many seconds; a write the

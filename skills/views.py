@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mentorship.accounts.models import User
+from mentorship.core.hostile import ascii_int
 from mentorship.participants import services as participant_services
 from mentorship.participants.models import Participant
 from mentorship.participants.roles import is_hr_admin
@@ -276,8 +277,9 @@ def _inventory_context(
     query = request.GET.get("q", "").strip()[:100]
     new_row = replace if replace and replace["entry"] is None else None
     add = request.GET.get("add", "")
-    if new_row is None and add.isdigit():
-        skill = Skill.objects.filter(pk=int(add), retired_at=None).first()
+    add_pk = ascii_int(add)
+    if new_row is None and add_pk is not None:
+        skill = Skill.objects.filter(pk=add_pk, retired_at=None).first()
         if skill is not None and skill.pk not in listed:
             new_row = _row(skill, None)
     return {
@@ -315,7 +317,7 @@ def inventory_new_row(request: HttpRequest) -> HttpResponse:
     add = request.GET.get("add", "")
     if not request.htmx:  # type: ignore[attr-defined]
         return redirect(f"{reverse('skills:inventory')}?{urlencode({'add': add})}")
-    skill = get_object_or_404(Skill, pk=int(add) if add.isdigit() else 0, retired_at=None)
+    skill = get_object_or_404(Skill, pk=ascii_int(add) or 0, retired_at=None)
     if SkillEntry.objects.filter(participant=_me(request), skill=skill).exists():
         # Already a row on the page: swap nothing, let the script move focus to it.
         response = HttpResponse(status=204)

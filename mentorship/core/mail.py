@@ -1,5 +1,13 @@
-"""Development email: keep each message under var/mail for the outbox page, and say so in the log."""
+"""Email backends for when there is no SMTP server (`EMAIL_HOST` unset).
 
+- Development (`DEBUG=1`): `ConsoleAndFileBackend` keeps each message under var/mail for the outbox
+  page (`/dev/outbox/`) and prints one line about it.
+- Production (`DEBUG=0`): `DroppingBackend` sends and keeps nothing, and logs a warning that a
+  message was dropped, without its recipients, subject or body. Mail holds password-reset links
+  and other people's notifications: an outbox anyone could read would hand out accounts.
+"""
+
+import logging
 import sys
 from collections.abc import Sequence
 from email import message_from_bytes, policy
@@ -18,6 +26,8 @@ class ConsoleAndFileBackend(BaseEmailBackend):
     what was sent without filling the terminal with MIME parts."""
 
     def send_messages(self, email_messages: Sequence[EmailMessage]) -> int:
+        if not settings.DEBUG:  # never keep mail where a production server could show it
+            return DroppingBackend().send_messages(email_messages)
         folder = outbox_dir()
         folder.mkdir(parents=True, exist_ok=True)
         for message in email_messages:
@@ -27,6 +37,21 @@ class ConsoleAndFileBackend(BaseEmailBackend):
             sys.stdout.write(f"Mail to {recipients}: {message.subject!r} (kept in {folder / name})\n")
             sys.stdout.flush()
         return len(email_messages)
+
+
+class DroppingBackend(BaseEmailBackend):
+    """Production without `EMAIL_HOST`: sends nothing, keeps nothing, and says so in the log."""
+
+    def send_messages(self, email_messages: Sequence[EmailMessage]) -> int:
+        if email_messages:
+            logger.warning(
+                "%d email(s) dropped: EMAIL_HOST is not set and DEBUG is off, so there is no outbox.",
+                len(email_messages),
+            )
+        return 0
+
+
+logger = logging.getLogger(__name__)
 
 
 def outbox_dir() -> Path:

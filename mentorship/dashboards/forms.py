@@ -1,5 +1,6 @@
 """The dashboard filters. They arrive by GET, so a filtered view is a link that can be shared."""
 
+from collections.abc import Collection
 from datetime import date
 from typing import Any
 
@@ -32,15 +33,27 @@ class FilterForm(forms.Form):
         *args: Any,
         programs: list[tuple[int, str]] | None = None,
         units: list[tuple[int, str]],
+        kinds: Collection[str] | None = None,
+        dates: bool = True,
         **kwargs: Any,
     ) -> None:
+        """`programs`, `units`, `kinds`: the values offered (None: no program or kind filter;
+        `kinds` None: every kind). `dates`: whether the date range is offered at all."""
         super().__init__(*args, **kwargs)
         if programs is None:
             del self.fields["program"]
             del self.fields["kind"]
         else:
             self.fields["program"].choices = [("", "Every program"), *programs]
+            if kinds is not None:
+                self.fields["kind"].choices = [
+                    ("", "Every kind"),
+                    *((value, label) for value, label in ProgramKind.choices if value in kinds),
+                ]
         self.fields["unit"].choices = [("", "Every unit"), *units]
+        if not dates:
+            del self.fields["start"]
+            del self.fields["end"]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -97,8 +97,10 @@ def enrollment_rows(scope: Scope) -> list[dict[str, Any]]:
     fields = ["role", "participant__org_unit_id", "participant__career_level"]
     rows = Enrollment.objects.filter(_where(scope, base, chosen)).annotate(**annotations)
     learner = f"role IN ({', '.join(f"'{role}'" for role in LEARNER_ROLES)})"
+    matched = "waited IS NOT NULL"
     if inside:
         learner = f"{inside} AND {learner}"
+        matched = f"{inside} AND {matched}"
     (groups,) = grouping_sets(
         rows.values(*fields, "participant", *annotations).order_by(),
         [fields],
@@ -107,6 +109,7 @@ def enrollment_rows(scope: Scope) -> list[dict[str, Any]]:
             "learners": f"COUNT({_when(learner, '1')})",
             "matched": f"COUNT({_when(inside, 'waited')})",
             "wait": f"SUM({_when(inside, 'waited')})",
+            "matched_people": f"COUNT(DISTINCT {_when(matched, 'participant')})",
             **_distinct_people(inside, "participant"),
         },
     )
@@ -161,6 +164,10 @@ class PairStats:
     end_reasons: Counter[str] = field(default_factory=Counter)
     end_reason_people: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
     active_by_month: Counter[date] = field(default_factory=Counter)
+    # Managers: the people in the pairs active each month, and in the pairs a cadence was due for.
+    active_people_by_month: dict[date, set[int]] = field(default_factory=lambda: defaultdict(set))
+    cadence_people: set[int] = field(default_factory=set)
+    session_people: set[int] = field(default_factory=set)  # in pairs that held sessions
     # Per state ("on_track", "at_risk", "completed", "ended_early"): pairs, people, complement.
     states: Counter[str] = field(default_factory=Counter)
     state_people: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
@@ -210,7 +217,7 @@ def pair_rows(scope: Scope, *, names: bool = False) -> list[dict[str, Any]]:
     differently on SQLite and PostgreSQL; the pairs are few next to their sessions and ratings.
     """
     base = scope.in_base("mentor") | scope.in_base("mentee")
-    chosen = (scope.in_chosen("mentor") | scope.in_chosen("mentee")) & scope.in_programs("program")
+    chosen = scope.pair_chosen() & scope.in_programs("program")
     if scope.start:
         chosen &= Q(ended_at=None) | Q(ended_at__gte=scope.start_at)
     if scope.end:
@@ -243,7 +250,9 @@ def pair_rows(scope: Scope, *, names: bool = False) -> list[dict[str, Any]]:
         "started_on": TruncDate("started_at"),
         "ended_on": TruncDate("ended_at"),
     }
-    if scope.complements or scope.narrows_people:
+    # Which of its two people a pair stands for: the chosen ones (for a manager, only people in
+    # their subtree, so a pair with an outside mentor stands for one person, not two).
+    if scope.protect or scope.narrows_people:
         annotations["mentor_chosen"] = ExpressionWrapper(scope.in_chosen("mentor") or Q(pk__gt=0), output_field=_bool())
         annotations["mentee_chosen"] = ExpressionWrapper(scope.in_chosen("mentee") or Q(pk__gt=0), output_field=_bool())
     if scope.complements:
@@ -288,7 +297,8 @@ def pair_stats(scope: Scope, rows: list[dict[str, Any]], *, by: str | None = Non
     # sum gives the active pairs per month without visiting every month of every pair.
     steps: dict[str, list[int]] = defaultdict(lambda: [0] * (len(months) + 1))
     # Read once: these are properties, and this loop runs once per pair.
-    complements, start, end, today, period_end = (
+    protect, complements, start, end, today, period_end = (
+        scope.protect,
         scope.complements,
         scope.start,
         scope.end,
@@ -335,6 +345,8 @@ def pair_stats(scope: Scope, rows: list[dict[str, Any]], *, by: str | None = Non
             group.end_reasons[reason] += 1
             group.end_reason_people[reason] |= members
         group.sessions += row["held"]
+        if row["held"]:
+            group.session_people |= members
         group.expected_ratings += row["held"] * len(members)
         first = max(started, start) if start else started
         last = min(ended or today, period_end)
@@ -346,12 +358,16 @@ def pair_stats(scope: Scope, rows: list[dict[str, Any]], *, by: str | None = Non
             if due >= 1:
                 group.cadence_due += 1
                 group.cadence_met += row["held"] >= due
+                group.cadence_people |= members
         # Active in a month when it overlaps the pair's span: first's month <= month <= last.
         low, high = bisect_left(months, _month_start(first)), bisect_right(months, last)
         if low < high:
             step = steps[row[by] if by else ""]
             step[low] += 1
             step[high] -= 1
+            if protect:
+                for month in months[low:high]:
+                    group.active_people_by_month[month] |= members
     for key, step in steps.items():
         running = 0
         for month, change in zip(months, step, strict=False):
@@ -387,7 +403,7 @@ def session_months(scope: Scope, pair_ids: Iterable[int] | None = None) -> list[
     base = people & Q(held_on__gte=months[0], held_on__lt=_next_month(months[-1]))
     mentor_chosen = scope.in_chosen("mentorship__mentor")
     mentee_chosen = scope.in_chosen("mentorship__mentee")
-    chosen = (mentor_chosen | mentee_chosen) & scope.in_programs("mentorship__program") & scope.on_dates("held_on")
+    chosen = scope.pair_chosen("mentorship__") & scope.in_programs("mentorship__program") & scope.on_dates("held_on")
     aggregates: dict[str, Any] = {"sessions": Count("id", filter=chosen)}
     if scope.protect:  # people per month matter only where small months are hidden
         aggregates["mentors"] = Count("mentorship__mentor", distinct=True, filter=chosen & mentor_chosen)

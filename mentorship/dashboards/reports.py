@@ -87,6 +87,10 @@ class UnitTree:
             stack.extend(self.children.get(current, ()))
         return frozenset(found)
 
+    def row_label(self, pk: int | None, focus: int | None) -> str:
+        """How a breakdown by org unit names the row of `pk` (a `display_unit`)."""
+        return "No unit" if pk is None else self.label(pk) + (" (direct)" if pk == focus else "")
+
     def display_unit(self, pk: int | None, focus: int | None) -> int | None:
         """The unit a person's unit rolls up to: a child of the focus unit (the focus itself for
         its direct members), or a department (a child of the top unit) without a focus."""
@@ -166,10 +170,13 @@ class Dashboard:
 
 
 class _Privacy:
-    """Figures and rows for one viewer: hidden only when the scope protects (managers)."""
+    """Figures and rows for one viewer: hidden only when the scope protects (managers), by the
+    figure's own group (`privacy.visible`, `privacy.suppress_rows`) and, for a manager's view, by
+    the groups of the atoms the view is made of (`privacy.Disclosure`)."""
 
-    def __init__(self, scope: Scope) -> None:
+    def __init__(self, scope: Scope, disclosure: privacy.Disclosure | None = None) -> None:
         self.protect = scope.protect
+        self.disclosure = disclosure if scope.protect else None
 
     def figure(
         self, value: Any, people: int, *, complement: int = 0, fmt: str = "int", minimum: int | None = None
@@ -178,11 +185,37 @@ class _Privacy:
         return Figure(None if hidden else value, people, hidden, fmt)
 
     def rows(
-        self, people: Sequence[int], complements: Sequence[int] | None = None, minimum: int | None = None
+        self,
+        people: Sequence[int],
+        complements: Sequence[int] | None = None,
+        minimum: int | None = None,
+        *,
+        table: str,
+        labels: Sequence[str],
     ) -> list[bool]:
+        """Which rows of `table` (with these first-column `labels`) to hide."""
         if not self.protect:
             return [False] * len(people)
-        return privacy.suppress_rows(people, complements=complements, minimum=minimum)
+        hidden = privacy.suppress_rows(people, complements=complements, minimum=minimum)
+        return [own or atoms for own, atoms in zip(hidden, self.disclosed(table, labels), strict=True)]
+
+    def disclosed(self, table: str, labels: Sequence[str]) -> list[bool]:
+        """The rows the atoms of a manager's view hide (none without a disclosure)."""
+        if self.disclosure is None:
+            return [False] * len(labels)
+        return self.disclosure.rows_hidden(table, labels)
+
+    def headline(self, headline: list[tuple[str, Figure, str]]) -> None:
+        """Hide the headline figures the atoms of a manager's view hide."""
+        for label, figure, _ in headline:
+            if self.disclosure is not None and self.disclosure.figure_hidden(label):
+                figure.hidden, figure.value = True, None
+
+
+def _weakest(*groups: int) -> int:
+    """The people behind a figure drawn from several groups: the smallest that is not empty, so
+    that the figure is hidden when any of them is small."""
+    return min((people for people in groups if people), default=0)
 
 
 def _ratio(part: float | None, whole: float | None) -> float | None:
@@ -202,6 +235,7 @@ def _enrollment(scope: Scope, tree: UnitTree, rows: list[dict[str, Any]], p: _Pr
     cell_people: dict[tuple[Any, Any], int] = defaultdict(int)
     cell_complement: dict[tuple[Any, Any], int] = defaultdict(int)
     cell_learners: dict[tuple[Any, Any], int] = defaultdict(int)
+    cell_matched: dict[tuple[Any, Any], int] = defaultdict(int)
     by_unit: dict[Any, int] = defaultdict(int)
     by_level: dict[Any, int] = defaultdict(int)
     focus = scope.units_focus
@@ -220,15 +254,22 @@ def _enrollment(scope: Scope, tree: UnitTree, rows: list[dict[str, Any]], p: _Pr
         cell_complement[cell] = max(cell_complement[cell], row.get("complement", 0))
         if role in queries.LEARNER_ROLES:
             cell_learners[cell] = max(cell_learners[cell], row["people"])
+            cell_matched[cell] = max(cell_matched[cell], row["matched_people"])
         by_unit[unit] += row["enrollments"]
         by_level[row["participant__career_level"]] += row["enrollments"]
     people = sum(cell_people.values())
     complement = sum(cell_complement.values())
     learners_people = sum(cell_learners.values())
+    matched_people = sum(cell_matched.values())
 
     tables: dict[str, Table] = {}
     roles = [r for r in EnrollmentRole if by_role[r.value]["enrollments"]]
-    hidden = p.rows([by_role[r.value]["people"] for r in roles], [by_role[r.value]["complement"] for r in roles])
+    hidden = p.rows(
+        [by_role[r.value]["people"] for r in roles],
+        [by_role[r.value]["complement"] for r in roles],
+        table="enrollment_by_role",
+        labels=[r.label for r in roles],
+    )
     table = Table(
         "enrollment_by_role",
         "Enrollments by role",
@@ -270,10 +311,12 @@ def _enrollment(scope: Scope, tree: UnitTree, rows: list[dict[str, Any]], p: _Pr
         unit_complement[unit] += cell_complement[(unit, level)]
         level_complement[level] += cell_complement[(unit, level)]
     units = sorted(by_unit, key=lambda u: (u is None, tree.label(u) if u else ""))
-    hidden = p.rows([unit_people[u] for u in units], [unit_complement[u] for u in units])
+    labels = [tree.row_label(unit, focus) for unit in units]
+    hidden = p.rows(
+        [unit_people[u] for u in units], [unit_complement[u] for u in units], table="enrollment_by_unit", labels=labels
+    )
     table = Table("enrollment_by_unit", "Enrollments by org unit", ["Org unit", "Enrollments", "People"])
-    for unit, is_hidden in zip(units, hidden, strict=True):
-        label = "No unit" if unit is None else tree.label(unit) + (" (direct)" if unit == focus else "")
+    for unit, label, is_hidden in zip(units, labels, hidden, strict=True):
         table.rows.append(
             [label, *_cells([(by_unit[unit], "int"), (unit_people[unit], "int")], unit_people[unit], is_hidden)]
         )
@@ -286,10 +329,15 @@ def _enrollment(scope: Scope, tree: UnitTree, rows: list[dict[str, Any]], p: _Pr
     tables[table.name] = table
 
     levels = sorted(by_level, key=lambda lv: (lv is None, lv or 0))
-    hidden = p.rows([level_people[lv] for lv in levels], [level_complement[lv] for lv in levels])
+    labels = [CareerLevel(level).label if level else "Not set" for level in levels]
+    hidden = p.rows(
+        [level_people[lv] for lv in levels],
+        [level_complement[lv] for lv in levels],
+        table="enrollment_by_level",
+        labels=labels,
+    )
     table = Table("enrollment_by_level", "Enrollments by career level", ["Career level", "Enrollments", "People"])
-    for level, is_hidden in zip(levels, hidden, strict=True):
-        label = CareerLevel(level).label if level else "Not set"
+    for level, label, is_hidden in zip(levels, labels, hidden, strict=True):
         table.rows.append(
             [label, *_cells([(by_level[level], "int"), (level_people[level], "int")], level_people[level], is_hidden)]
         )
@@ -310,7 +358,7 @@ def _enrollment(scope: Scope, tree: UnitTree, rows: list[dict[str, Any]], p: _Pr
             "Time to match",
             p.figure(
                 _ratio(totals["wait"], totals["matched"]) and _ratio(totals["wait"], totals["matched"]) / 86400,
-                learners_people,
+                matched_people,
                 complement=complement,
                 fmt="days",
             ),
@@ -328,7 +376,7 @@ def _pairs(scope: Scope, stats: queries.PairStats, months: list[dict[str, Any]],
     states = list(STATE_LABELS)
     people = [len(stats.state_people[s]) for s in states]
     complements = [len(stats.state_complement[s]) for s in states]
-    hidden = p.rows(people, complements)
+    hidden = p.rows(people, complements, table="pairs_by_state", labels=[STATE_LABELS[s] for s in states])
     table = Table("pairs_by_state", "Pairs by state", ["State", "Pairs", "People"])
     for state, count, is_hidden, comp in zip(states, people, hidden, complements, strict=True):
         del comp
@@ -346,13 +394,24 @@ def _pairs(scope: Scope, stats: queries.PairStats, months: list[dict[str, Any]],
     reasons = [r for r in EndReason if stats.end_reasons[r.value]]
     reason_people = [len(stats.end_reason_people[r.value]) for r in reasons]
     # People's reasons for ending are treated as themes: shown only from twice the threshold.
-    hidden = p.rows(reason_people, minimum=privacy.themes_threshold())
+    hidden = p.rows(
+        reason_people, minimum=privacy.themes_threshold(), table="end_reasons", labels=[r.label for r in reasons]
+    )
     table = Table("end_reasons", "Why pairs ended early", ["Reason", "Pairs"])
     for reason, count, is_hidden in zip(reasons, reason_people, hidden, strict=True):
         table.rows.append([reason.label, *_cells([(stats.end_reasons[reason.value], "int")], count, is_hidden)])
     tables[table.name] = table
 
-    month_hidden = p.rows([m["people"] for m in months], [m["complement"] for m in months])
+    # A month stands for the people in its sessions and in the pairs active then (a month
+    # without sessions still shows how many pairs were active).
+    for month in months:
+        month["people"] = max(month["people"], len(stats.active_people_by_month.get(month["month"], ())))
+    month_hidden = p.rows(
+        [m["people"] for m in months],
+        [m["complement"] for m in months],
+        table="sessions_by_month",
+        labels=[m["month"].strftime("%b %Y") for m in months],
+    )
     table = Table(
         "sessions_by_month",
         "Sessions per month",
@@ -405,7 +464,7 @@ def _pairs(scope: Scope, stats: queries.PairStats, months: list[dict[str, Any]],
         ),
         (
             "Pairs meeting their cadence",
-            p.figure(stats.cadence_share, pair_people, complement=complement, fmt="pct"),
+            p.figure(stats.cadence_share, len(stats.cadence_people), complement=complement, fmt="pct"),
             "Pairs that held at least one session per agreed cadence (pairs younger than one cycle are not counted).",
         ),
     ]
@@ -420,10 +479,12 @@ def _ratings(stats: queries.PairStats, ratings: dict[str, Any], p: _Privacy) -> 
     people = ratings.get("people") or 0
     complement = ratings.get("complement", 0) or 0
     figure_hidden = p.protect and not privacy.visible(people, complement=complement)
+    labels = [f"{score} of 5" for score in range(1, 6)]
     table = Table("rating_distribution", "Session ratings by score", ["Score", "Ratings", "Share"])
-    for score in range(1, 6):
+    for score, label, disclosed in zip(range(1, 6), labels, p.disclosed("rating_distribution", labels), strict=True):
         n = ratings[f"score_{score}"] or 0
-        table.rows.append([f"{score} of 5", *_cells([(n, "int"), (_ratio(n, count), "pct")], people, figure_hidden)])
+        cells = _cells([(n, "int"), (_ratio(n, count), "pct")], people, figure_hidden or disclosed)
+        table.rows.append([label, *cells])
     table.chart = charts.bar_chart(
         "Session ratings by score",
         "How many ratings gave each score from 1 to 5.",
@@ -438,7 +499,13 @@ def _ratings(stats: queries.PairStats, ratings: dict[str, Any], p: _Privacy) -> 
         ),
         (
             "Rating response rate",
-            p.figure(_ratio(count, stats.expected_ratings), max(people, 0), complement=complement, fmt="pct"),
+            # About the raters and about the pairs whose sessions asked for ratings.
+            p.figure(
+                _ratio(count, stats.expected_ratings),
+                _weakest(people, len(stats.session_people)),
+                complement=complement,
+                fmt="pct",
+            ),
             "Ratings given divided by the ratings asked for (each session, by each of its two people).",
         ),
     ]
@@ -471,7 +538,12 @@ def _reminders(rows: dict[str, Any], p: _Privacy) -> tuple[list, dict]:
         note="Reminders younger than 7 days are not counted yet. Alerts and digests for HR are not reminders.",
     )
     actions = [a for a in queries.REMINDER_ACTIONS if rows[f"{a}_sent"]]
-    hidden = p.rows([rows[f"{a}_people"] for a in actions], [rows.get("complement", 0)] * len(actions))
+    hidden = p.rows(
+        [rows[f"{a}_people"] for a in actions],
+        [rows.get("complement", 0)] * len(actions),
+        table="reminders",
+        labels=[queries.REMINDER_LABELS[a] for a in actions],
+    )
     sent = answered = 0
     for action, is_hidden in zip(actions, hidden, strict=True):
         s, a = rows[f"{action}_sent"], rows[f"{action}_answered"]
@@ -505,7 +577,12 @@ def _growth(
         if row["goals"]:
             skills_in[row["skill__category"]].append(row)
     categories = [c for c in SkillCategory if c.value in by_category]
-    hidden = p.rows([by_category[c]["people"] for c in categories], [by_category[c]["complement"] for c in categories])
+    hidden = p.rows(
+        [by_category[c]["people"] for c in categories],
+        [by_category[c]["complement"] for c in categories],
+        table="growth_by_category",
+        labels=[c.label for c in categories],
+    )
     table = Table(
         "growth_by_category",
         "Skill growth by category",
@@ -545,7 +622,12 @@ def _growth(
     for category in categories:
         skill_rows = sorted(skills_in[category.value], key=lambda r: r["skill__name"].lower())
         # Within a category, so "category minus its visible skills" reveals no small group.
-        hidden = p.rows([r["people"] for r in skill_rows], [r["complement"] for r in skill_rows])
+        hidden = p.rows(
+            [r["people"] for r in skill_rows],
+            [r["complement"] for r in skill_rows],
+            table="growth_by_skill",
+            labels=[r["skill__name"] for r in skill_rows],
+        )
         for row, is_hidden in zip(skill_rows, hidden, strict=True):
             table.rows.append(
                 [
@@ -606,22 +688,34 @@ def engagement(
     at_risk_list: bool = False,
     reminders: bool = True,
     only: str | None = None,
+    disclosure: privacy.Disclosure | None = None,
 ) -> Dashboard:
     """The HR, program and team dashboards: the same figures, protected for managers.
 
     `only`: the name of one table (a CSV export): just the queries that table needs run, and the
     dashboard holds that table alone (no headline). Its figures and privacy are the page's.
+    `disclosure`: for a manager's view, what the atoms it is made of hide (see privacy).
     Served from `dashboards.cache` while the figures have not changed.
     """
     return cached(
         "engagement",
-        (scope, at_risk_list, reminders, only),
-        lambda: _engagement(scope, tree, at_risk_list=at_risk_list, reminders=reminders, only=only),
+        (scope, at_risk_list, reminders, only, disclosure.cache_key() if disclosure else None),
+        lambda: _engagement(
+            scope, tree, at_risk_list=at_risk_list, reminders=reminders, only=only, disclosure=disclosure
+        ),
     )
 
 
-def _engagement(scope: Scope, tree: UnitTree, *, at_risk_list: bool, reminders: bool, only: str | None) -> Dashboard:
-    p = _Privacy(scope)
+def _engagement(
+    scope: Scope,
+    tree: UnitTree,
+    *,
+    at_risk_list: bool,
+    reminders: bool,
+    only: str | None,
+    disclosure: privacy.Disclosure | None,
+) -> Dashboard:
+    p = _Privacy(scope, disclosure)
     headline: list[tuple[str, Figure, str]] = []
     tables: dict[str, Table] = {}
 
@@ -629,6 +723,9 @@ def _engagement(scope: Scope, tree: UnitTree, *, at_risk_list: bool, reminders: 
         return only is None or only in names
 
     needs_pairs = wanted(ENROLLMENT_TABLES | PAIR_TABLES | {"rating_distribution", "at_risk"})
+    wants_reminders = (
+        reminders and scope.program is None and scope.programs is None and not scope.kind and wanted({"reminders"})
+    )
     # One query after another on the request's one connection: the dashboard's figures come from
     # a fixed handful of aggregate queries, and whole pages are cached (see `engagement`).
     stats = queries.PairStats()
@@ -651,7 +748,7 @@ def _engagement(scope: Scope, tree: UnitTree, *, at_risk_list: bool, reminders: 
         headline += part_headline
         tables |= part_tables
     # Reminders belong to people, not programs, so they are measured across programs only.
-    if reminders and scope.program is None and not scope.kind and wanted({"reminders"}):
+    if wants_reminders:
         part_headline, part_tables = _reminders(queries.reminder_rows(scope), p)
         headline += part_headline
         tables |= part_tables
@@ -664,6 +761,7 @@ def _engagement(scope: Scope, tree: UnitTree, *, at_risk_list: bool, reminders: 
         headline += part_headline
         tables |= part_tables
 
+    p.headline(headline)
     if only is not None:
         headline = []
         tables = {name: table for name, table in tables.items() if name == only}
@@ -697,6 +795,14 @@ def _engagement(scope: Scope, tree: UnitTree, *, at_risk_list: bool, reminders: 
             )
         tables[table.name] = table
     return dashboard
+
+
+def reminder_figures(scope: Scope) -> Dashboard:
+    """Only the reminder figures (headline and table) of `scope`, unprotected by any disclosure:
+    reminders belong to people, not programs, so a manager's atoms measure them per group of
+    people (see views.team)."""
+    headline, tables = _reminders(queries.reminder_rows(scope), _Privacy(scope))
+    return Dashboard(headline, tables)
 
 
 def _name(row: dict[str, Any], who: str) -> str:

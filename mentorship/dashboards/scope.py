@@ -59,8 +59,13 @@ class Scope:
     kind: str | None = None
     start: date | None = None
     end: date | None = None
+    # A set of programs (one of a manager's disclosure atoms, see privacy); None: every program.
+    programs: frozenset[int] | None = None
     # Managers: hide small groups, and figures whose filtered-out remainder is a small group.
     protect: bool = False
+    # Count the people a filter leaves out (managers); off where only the people behind each
+    # figure are wanted (the atoms of a manager's view).
+    rest: bool = True
     today: date = field(default_factory=timezone.localdate)
 
     # People ---------------------------------------------------------------------------------
@@ -86,12 +91,28 @@ class Scope:
     def narrows_people(self) -> bool:
         return self.team_people is not None or self.units is not None
 
+    def pair_chosen(self, pair: str = "") -> Q:
+        """Pairs (`pair`: the path prefix to a Mentorship, "" for Mentorship itself) the people
+        filters chose. HR: a pair whose mentor or mentee was chosen. Managers: each pair counts for
+        one person, its mentee when the mentee is in the manager's subtree, else its mentor, so
+        that two views differ by whole groups of pairs and never by half a pair (see privacy)."""
+        mentor, mentee = f"{pair}mentor", f"{pair}mentee"
+        if not self.protect or self.base_people is None:
+            return self.in_chosen(mentor) | self.in_chosen(mentee)
+        if not self.narrows_people:
+            return self.in_base(mentor) | self.in_base(mentee)
+        return (self.in_base(mentee) & self.narrowed(mentee)) | (
+            ~self.in_base(mentee) & self.in_base(mentor) & self.narrowed(mentor)
+        )
+
     # Programs and dates --------------------------------------------------------------------
     def in_programs(self, path: str) -> Q:
         """`path` leads to a Program."""
         q = Q()
         if self.program is not None:
             q &= Q(**{f"{path}_id": self.program})
+        if self.programs is not None:
+            q &= Q(**{f"{path}_id__in": sorted(self.programs)})
         if self.kind:
             q &= Q(**{f"{path}__kind": self.kind})
         return q
@@ -131,9 +152,16 @@ class Scope:
     @property
     def filtered(self) -> bool:
         """True when any filter narrows what the viewer could see unfiltered."""
-        return bool(self.narrows_people or self.program is not None or self.kind or self.start or self.end)
+        return bool(
+            self.narrows_people
+            or self.program is not None
+            or self.programs is not None
+            or self.kind
+            or self.start
+            or self.end
+        )
 
     @property
     def complements(self) -> bool:
         """Whether queries must also count the people a filter leaves out."""
-        return self.protect and self.filtered
+        return self.protect and self.rest and self.filtered

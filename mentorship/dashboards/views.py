@@ -20,7 +20,8 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from mentorship.dashboards import evidence, queries, reports
+from mentorship.core.hostile import spreadsheet_safe
+from mentorship.dashboards import disclosure, evidence, queries, reports
 from mentorship.dashboards.cache import cached
 from mentorship.dashboards.forms import FilterForm
 from mentorship.dashboards.reports import Dashboard, UnitTree
@@ -48,18 +49,19 @@ def _tree() -> UnitTree:
     return UnitTree(OrgUnit.objects.values_list("id", "name", "parent_id"))
 
 
-def _tree_and_programs() -> tuple[UnitTree, list[tuple[int, str]]]:
-    """The org tree and the programs for the filters, read in one query (UNION ALL), so the
-    page's query budget goes to its figures."""
-    units = OrgUnit.objects.annotate(is_program=Value(False, output_field=BooleanField())).values_list(
-        "is_program", "id", "name", "parent_id"
-    )
+def _tree_and_programs() -> tuple[UnitTree, list[tuple[int, str]], dict[int, str]]:
+    """The org tree, the programs for the filters and each program's kind, read in one query
+    (UNION ALL), so the page's query budget goes to its figures."""
+    units = OrgUnit.objects.annotate(
+        is_program=Value(False, output_field=BooleanField()), kind=Value("", output_field=CharField())
+    ).values_list("is_program", "id", "name", "parent_id", "kind")
     programs = Program.objects.annotate(
         is_program=Value(True, output_field=BooleanField()), parent=Value(None, output_field=BigIntegerField())
-    ).values_list("is_program", "id", "name", "parent")
+    ).values_list("is_program", "id", "name", "parent", "kind")
     rows = list(units.order_by().union(programs.order_by(), all=True).order_by("is_program", "name", "id"))
-    tree = UnitTree((pk, name, parent) for is_program, pk, name, parent in rows if not is_program)
-    return tree, [(pk, name) for is_program, pk, name, _ in rows if is_program]
+    tree = UnitTree((pk, name, parent) for is_program, pk, name, parent, _ in rows if not is_program)
+    kinds = {pk: kind for is_program, pk, _, _, kind in rows if is_program}
+    return tree, [(pk, name) for is_program, pk, name, _, _ in rows if is_program], kinds
 
 
 def _scope(filters: dict[str, Any], tree: UnitTree, **fixed: Any) -> Scope:
@@ -101,24 +103,15 @@ def _csv(dashboard: Dashboard, name: str, filename: str) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{filename}-{table.name}.csv"'
     writer = csv.writer(response)
     for row in table.csv_rows():
-        # A cell starting with = + - @ would run as a formula in a spreadsheet: quote it.
-        writer.writerow(["'" + cell if cell[:1] in "=+-@" and not _number(cell) else cell for cell in row])
+        writer.writerow([spreadsheet_safe(cell) for cell in row])
     return response
-
-
-def _number(cell: str) -> bool:
-    try:
-        float(cell)
-    except ValueError:
-        return False
-    return True
 
 
 @require_GET
 @login_required
 def hr(request: HttpRequest) -> HttpResponse:
     _require_hr(request)
-    tree, programs = _tree_and_programs()
+    tree, programs, _ = _tree_and_programs()
     form = FilterForm(request.GET or None, programs=programs, units=tree.choices())
     scope = _scope(form.filters(), tree)
     dashboard = reports.engagement(scope, tree, at_risk_list=True, only=_only(request))
@@ -161,42 +154,66 @@ def _add_evidence(dashboard: Dashboard, scope: Scope, only: str | None, *, table
     dashboard.tables |= {name: found.tables[name] for name in tables if only in (None, name)}
 
 
-def _subtree(request: HttpRequest, lead_pk: int | None) -> tuple[Participant, ReportingLines, dict[int, str]]:
-    """The manager, the reporting lines (cached with the figures: numbering a large organisation
-    costs more than a dashboard served from the cache), and names for the team being viewed (its
-    lead and the lead's direct reports). 404 for anyone who manages nobody."""
+def _org_people() -> tuple[ReportingLines, dict[int, int | None]]:
+    """Everyone's manager (as reporting lines) and org unit, from one query."""
+    managers: dict[int, int | None] = {}
+    units_of: dict[int, int | None] = {}
+    for pk, manager, unit in Participant.objects.values_list("id", "manager_id", "org_unit_id"):
+        managers[pk] = manager
+        units_of[pk] = unit
+    return ReportingLines(managers), units_of
+
+
+def _subtree(
+    request: HttpRequest, lead_pk: int | None
+) -> tuple[Participant, ReportingLines, dict[int, str], dict[int, int | None]]:
+    """The manager, the reporting lines and everyone's org unit (cached with the figures:
+    numbering a large organisation costs more than a dashboard served from the cache), and names
+    for the team being viewed (its lead and the lead's direct reports). 404 for anyone who
+    manages nobody."""
     me = _participant(request)
     lead_pk = lead_pk or me.pk
-    lines = cached("reporting-lines", (), ReportingLines.load)
+    lines, units_of = cached("org-people", (), _org_people)
     if not lines.below(me.pk):
         raise Http404("No such page.")
     name = Concat("user__first_name", Value(" "), "user__last_name", output_field=CharField())
     rows = Participant.objects.filter(Q(manager_id=lead_pk) | Q(pk=lead_pk)).annotate(label=name)
     labels = {pk: label.strip() for pk, label in rows.values_list("id", "label") if label.strip()}
     request.user._is_manager = True  # type: ignore[union-attr]  # the navigation need not ask again
-    return me, lines, labels
+    return me, lines, labels, units_of
 
 
 @require_GET
 @login_required
 def team(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    me, lines, labels = _subtree(request, pk)
+    """A manager's subtree, or a sub-team in it, through the filter values privacy offers them
+    (see privacy: no set of these views describes fewer than the threshold's people)."""
+    me, lines, labels, units_of = _subtree(request, pk)
     subtree = frozenset(lines.below(me.pk))
+    tree, programs, kinds = _tree_and_programs()
+    offer = disclosure.manager_offer(me=me.pk, lines=lines, units_of=units_of, tree=tree, program_kinds=kinds)
     team_people = None
     if pk is not None:
-        # Only someone inside my subtree who leads people: any other team does not exist for me.
-        if pk not in subtree or not lines.below(pk):
+        # Only a sub-team offered to me: any other team does not exist for me.
+        if pk not in offer.teams:
             raise Http404("No such team.")
         team_people = frozenset(lines.below(pk))
     lead = pk or me.pk
     sub_teams = sorted(
-        ((person, label) for person, label in labels.items() if person != lead and lines.below(person)),
+        ((person, label) for person, label in labels.items() if person != lead and person in offer.teams),
         key=lambda item: item[1].lower(),
     )
-    tree, programs = _tree_and_programs()
-    form = FilterForm(request.GET or None, programs=programs, units=tree.choices())
+    form = FilterForm(
+        request.GET or None,
+        programs=[(value, name) for value, name in programs if value in offer.programs],
+        units=[(value, name) for value, name in tree.choices() if value in offer.units],
+        kinds=offer.kinds,
+        dates=False,
+    )
     scope = _scope(form.filters(), tree, base_people=subtree, team_people=team_people, protect=True)
-    dashboard = reports.engagement(scope, tree, only=_only(request))
+    only = _only(request)
+    guard = disclosure.view_disclosure(scope, offer, tree, units_of=units_of, program_kinds=kinds, only=only)
+    dashboard = reports.engagement(scope, tree, only=only, disclosure=guard)
     return _page(
         request,
         "dashboards/team.html",
@@ -206,6 +223,7 @@ def team(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         team_size=len(team_people if team_people is not None else subtree),
         lead_name=labels.get(pk) if pk else None,
         sub_teams=sub_teams,
+        withheld=offer.withheld,
     )
 
 

@@ -2,9 +2,8 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from mentorship.feedback import services
@@ -34,7 +33,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
 @login_required
 def delivery_failures(request: HttpRequest) -> HttpResponse:
     if not is_hr_admin(request.user):
-        raise PermissionDenied
+        raise Http404("No such page.")  # like every guarded page: its existence does not leak
     failures = (
         Notification.objects.filter(email_status=EmailStatus.FAILED)
         .select_related("recipient")

@@ -3,10 +3,12 @@
 import csv
 import io
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -44,9 +46,19 @@ def _require_hr_admin(request: HttpRequest) -> None:
         raise Http404("No such page.")
 
 
-def _job_for(request: HttpRequest, pk: int, *, defer: tuple[str, ...] = ("content",)) -> ImportJob:
+def _visible_jobs(request: HttpRequest) -> QuerySet[ImportJob]:
+    """The import jobs this HR admin may see: their own (a job holds the personal data of a whole
+    file), every job for superusers, or every HR admin's with IMPORT_JOBS_SHARED_WITH_HR_ADMINS."""
     _require_hr_admin(request)
-    return get_object_or_404(ImportJob.objects.select_related("created_by").defer(*defer), pk=pk)
+    jobs = ImportJob.objects.select_related("created_by")
+    if request.user.is_superuser or settings.IMPORT_JOBS_SHARED_WITH_HR_ADMINS:
+        return jobs
+    return jobs.filter(created_by=request.user.pk)
+
+
+def _job_for(request: HttpRequest, pk: int, *, defer: tuple[str, ...] = ("content",)) -> ImportJob:
+    """One import job, or 404 for anyone who may not see it (see `_visible_jobs`)."""
+    return get_object_or_404(_visible_jobs(request).defer(*defer), pk=pk)
 
 
 def _page_for(job: ImportJob) -> str:
@@ -74,7 +86,7 @@ def upload(request: HttpRequest) -> HttpResponse:
             review_columns=form.cleaned_data["review_columns"],
         )
         return redirect(_page_for(job))
-    jobs = ImportJob.objects.select_related("created_by").defer(*HEAVY)
+    jobs = _visible_jobs(request).defer(*HEAVY)
     page = Paginator(jobs, JOBS_PER_PAGE).get_page(request.GET.get("page"))
     status = 400 if request.method == "POST" else 200
     return render(request, "imports/upload.html", {"form": form, "page": page}, status=status)

@@ -215,7 +215,7 @@ def test_a_permanent_failure_is_recorded_on_the_row_and_listed_for_hr(
     assert page.count("SMTPRecipientsRefused") == 2
     assert "jo.junior@example.com" in page
     client.force_login(junior_mentor.user)
-    assert client.get(reverse("feedback:delivery_failures")).status_code == 403
+    assert client.get(reverse("feedback:delivery_failures")).status_code == 404
 
 
 def test_a_rolled_back_sweep_writes_and_sends_nothing(
