@@ -27,6 +27,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mentorship.accounts.models import User
+from mentorship.audit.models import Action
+from mentorship.audit.services import audit_record
 from mentorship.imports.models import ImportJob, ImportStatus
 from mentorship.imports.parsing import LABELS, ParsedRow, ParseResult, Problem, find_reporting_loops, parse_csv
 from mentorship.participants.models import LANGUAGES, OrgUnit, Participant
@@ -304,6 +306,11 @@ def import_job_confirm(*, job: ImportJob, invite: bool) -> ImportJob:
         status=ImportStatus.QUEUED, invite=invite
     )
     if claimed:  # a second click on "Import" finds the job already claimed and does nothing
+        audit_record(
+            action=Action.IMPORT_CONFIRMED,
+            obj=job,
+            summary=f"{job.total_rows} rows" + (", invitations" if invite else ""),
+        )
         if job.total_rows > ASYNC_THRESHOLD:
             from mentorship.imports import tasks  # tasks import this module
 
