@@ -366,6 +366,7 @@ TEMPLATES[0]["OPTIONS"]["context_processors"].append("mentorship.sso.context_pro
 ACCOUNT_ADAPTER = "mentorship.sso.adapter.AccountAdapter"
 SOCIALACCOUNT_ADAPTER = "mentorship.sso.adapter.SocialAccountAdapter"
 SOCIALACCOUNT_PROVIDERS = sso_config.providers(os.environ)
+SECURE_CSP["form-action"] += sso_config.form_action_origins(SOCIALACCOUNT_PROVIDERS, env_list("SSO_CSP_FORM_ACTION"))
 SOCIALACCOUNT_AUTO_SIGNUP = True  # the IdP's claims are enough: no extra sign-up form
 SOCIALACCOUNT_EMAIL_REQUIRED = True
 SOCIALACCOUNT_EMAIL_VERIFICATION = "none"  # the IdP vouches for its people's emails

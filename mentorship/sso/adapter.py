@@ -43,7 +43,7 @@ def _email_of(sociallogin: SocialLogin) -> tuple[str, bool]:
     addresses = list(sociallogin.email_addresses)
     email = (sociallogin.user.email if sociallogin.user else "") or (addresses[0].email if addresses else "")
     verified = any(a.verified and a.email.lower() == email.lower() for a in addresses)
-    if sociallogin.account.provider == "saml" and settings.SSO_SAML_EMAIL_VERIFIED:
+    if type(sociallogin.account.get_provider()).id == "saml" and settings.SSO_SAML_EMAIL_VERIFIED:
         verified = True  # the corporate directory behind a SAML IdP is the authority on its emails
     return email.strip(), verified
 

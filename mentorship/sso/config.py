@@ -13,12 +13,14 @@ id (by default its metadata URL). Attributes are read by the names in SSO_SAML_A
 import re
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 
-# Attribute names IdPs commonly send, per field (allauth's own defaults plus Entra/ADFS claims).
+# Attribute names IdPs commonly send, per field: plain names, Entra/ADFS claim URIs, and the
+# LDAP OIDs that Shibboleth and other SAML 2.0 IdPs use by default.
 SAML_ATTRIBUTES: dict[str, list[str]] = {
     "uid": [
         "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/nameidentifier",
@@ -30,10 +32,22 @@ SAML_ATTRIBUTES: dict[str, list[str]] = {
         "email",
         "mail",
         "urn:oid:0.9.2342.19200300.100.1.3",
+        "urn:oid:1.2.840.113549.1.9.1.1",
     ],
     "email_verified": ["email_verified", "http://schemas.auth0.com/email_verified"],
-    "first_name": ["http://schemas.xmlsoap.org/ws/2005/05/identity/claims/givenname", "givenName", "first_name"],
-    "last_name": ["http://schemas.xmlsoap.org/ws/2005/05/identity/claims/surname", "sn", "surname", "last_name"],
+    "first_name": [
+        "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/givenname",
+        "givenName",
+        "first_name",
+        "urn:oid:2.5.4.42",
+    ],
+    "last_name": [
+        "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/surname",
+        "sn",
+        "surname",
+        "last_name",
+        "urn:oid:2.5.4.4",
+    ],
 }
 
 
@@ -146,3 +160,23 @@ def providers(env: Mapping[str, str]) -> dict[str, dict[str, Any]]:
     if saml := saml_apps(env):
         result["saml"] = {"APPS": saml}
     return result
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
+def form_action_origins(providers: Mapping[str, Mapping[str, Any]], extra: list[str]) -> list[str]:
+    """Origins the sign-in forms may lead to. The browser enforces CSP form-action on the redirect
+    that follows a form's POST, so without the IdPs' origins the "Continue" to the IdP is blocked.
+    An IdP whose authorization page lives on another host than its issuer is added with
+    SSO_CSP_FORM_ACTION."""
+    origins = []
+    for app in providers.get("openid_connect", {}).get("APPS", []):
+        origins.append(_origin(app["settings"]["server_url"]))
+    for app in providers.get("saml", {}).get("APPS", []):
+        idp = app["settings"]["idp"]
+        origins.append(_origin(idp.get("sso_url") or idp.get("metadata_url", "")))
+    origins += [_origin(url) for url in extra]
+    return sorted({origin for origin in origins if origin})
