@@ -360,6 +360,8 @@ INSTALLED_APPS += [
     "allauth.socialaccount.providers.saml",
     "mentorship.audit",
     "mentorship.sso",
+    "mentorship.datarights",
+    "mentorship.ical",
 ]
 MIDDLEWARE += ["mentorship.audit.context.AuditActorMiddleware"]  # who acts, for the audit trail
 TEMPLATES[0]["OPTIONS"]["context_processors"].append("mentorship.sso.context_processors.sso")
@@ -380,3 +382,9 @@ SSO_SAML_EMAIL_VERIFIED = env_bool("SSO_SAML_EMAIL_VERIFIED", True)
 # The claims (OIDC) or attributes (SAML) that carry a new person's department and manager.
 SSO_CLAIM_DEPARTMENT = env_str("SSO_CLAIM_DEPARTMENT", "department")
 SSO_CLAIM_MANAGER_EMAIL = env_str("SSO_CLAIM_MANAGER_EMAIL", "manager_email")
+# Every 10 minutes: data exports whose hand-off or worker was lost are enqueued again (or failed
+# after three attempts), and prepared downloads past their 7 days are dropped.
+CELERY_BEAT_SCHEDULE["data-exports-recover"] = {
+    "task": "mentorship.datarights.tasks.data_exports_recover",
+    "schedule": timedelta(minutes=10),
+}

@@ -20,6 +20,7 @@ urlpatterns = [
     path("feedback/", include("mentorship.feedback.urls")),
     path("accounts/", include("allauth.urls")),
     path("hr/audit/", include("mentorship.audit.urls")),
+    path("", include("mentorship.datarights.urls")),
     path("admin/", admin.site.urls),
 ]
 
