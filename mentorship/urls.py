@@ -21,6 +21,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("hr/audit/", include("mentorship.audit.urls")),
     path("", include("mentorship.datarights.urls")),
+    path("calendar/", include("mentorship.ical.urls")),
     path("admin/", admin.site.urls),
 ]
 

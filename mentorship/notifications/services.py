@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mentorship.accounts.models import User
-from mentorship.notifications import kinds
+from mentorship.notifications import attachments, kinds
 from mentorship.notifications.models import EmailStatus, Notification
 from mentorship.tasking import enqueue_on_commit
 
@@ -99,6 +99,8 @@ def _message(notification: Notification) -> EmailMultiAlternatives:
         to=[notification.recipient.email],
     )
     message.attach_alternative(html, "text/html")
+    for name, content, mimetype in attachments.for_notification(notification):  # e.g. a calendar invitation
+        message.attach(name, content, mimetype)
     return message
 
 
