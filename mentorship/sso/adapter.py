@@ -63,6 +63,14 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             raise _refuse(request, "Your identity provider did not send an email address, which this app needs.")
         existing = User.objects.filter(email__iexact=email).first()
         if existing is None:
+            if not idp_verified:
+                # An unverified address could be anyone's: an account made for it would later
+                # receive that person's invitations and HR import.
+                raise _refuse(
+                    request,
+                    "Your identity provider does not confirm that your email address is verified, so no "
+                    "account can be made for it. Ask your IT team to mark it verified.",
+                )
             return  # a new person: allauth signs them up (save_user below)
         if not existing.is_active:
             raise _refuse(request, "This account is deactivated. Ask your HR team.")

@@ -92,6 +92,17 @@ def test_an_existing_verified_account_is_linked_not_duplicated(
     assert AuditEntry.objects.filter(action=Action.SSO_LINKED, subject=outsider.user).exists()
 
 
+@pytest.mark.django_db
+def test_without_trusting_the_idps_emails_an_unverified_new_address_gets_no_account(
+    client: Client, idp: SamlIdp, saml_settings: Any
+) -> None:
+    saml_settings.SSO_SAML_EMAIL_VERIFIED = False
+    response = sign_in(client, idp, "unverified@example.com")
+    assert response.status_code == 403
+    assert "does not confirm that your email address is verified" in response.content.decode()
+    assert not User.objects.filter(email="unverified@example.com").exists()
+
+
 def _tamper(data: dict[str, str]) -> dict[str, str]:
     xml = base64.b64decode(data["SAMLResponse"]).decode()
     forged = xml.replace("eve@example.com", "ceo@example.com")
