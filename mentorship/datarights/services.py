@@ -333,7 +333,3 @@ def person_erase(*, participant: Participant, by: User) -> Erasure:
         summary=", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in counts.items() if v),
     )
     return erasure
-
-
-def is_erased(user: User) -> bool:
-    return Erasure.objects.filter(user=user).exists()

@@ -15,7 +15,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
-from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT, saml
+from saml2 import BINDING_HTTP_REDIRECT, saml
 from saml2 import xmldsig as ds
 from saml2.config import IdPConfig
 from saml2.metadata import create_metadata_string
@@ -122,6 +122,3 @@ def make_idp() -> SamlIdp:
     metadata = create_metadata_string(None, config=conf, sign=False)
     text = metadata.decode() if isinstance(metadata, bytes) else metadata
     return SamlIdp(server=server, metadata_xml=text, directory=directory)
-
-
-__all__ = ["BINDING_HTTP_POST", "IDP_ENTITY_ID", "SamlIdp", "make_idp"]
