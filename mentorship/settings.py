@@ -375,6 +375,8 @@ SOCIALACCOUNT_EMAIL_VERIFICATION = "none"  # the IdP vouches for its people's em
 SOCIALACCOUNT_STORE_TOKENS = False  # sign-in only: the app never calls the IdP's APIs
 # 1: only SSO signs people in; password sign-in stays for superusers at /accounts/login/?break-glass=1.
 SSO_REQUIRED = env_bool("SSO_REQUIRED", False)
+if SSO_REQUIRED and not SOCIALACCOUNT_PROVIDERS:
+    raise ImproperlyConfigured("SSO_REQUIRED=1 needs an identity provider: set SSO_OIDC_PROVIDERS or SSO_SAML_IDPS.")
 # 0: only people who already have an account may sign in through an IdP.
 SSO_JIT = env_bool("SSO_JIT", True)
 # SAML IdPs rarely send email_verified; the directory behind them is the authority on emails.
