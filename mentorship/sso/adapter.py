@@ -87,8 +87,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
                 f"An account with {email} exists but its email address was never confirmed, so single sign-on "
                 "cannot be linked to it. Confirm the address from the account first, or ask your HR team.",
             )
-        sociallogin.connect(request, existing)
-        services.sso_account_linked(user=existing, provider=sociallogin.account.get_provider().name)
+        sociallogin.connect(request, existing)  # audited by the receiver in apps.py
 
     def save_user(self, request: HttpRequest, sociallogin: SocialLogin, form: Any = None) -> User:
         user: User = super().save_user(request, sociallogin, form)

@@ -100,7 +100,7 @@ def test_an_existing_verified_account_is_linked_through_the_second_idp(
     expect(page.locator("summary", has_text="Olly")).to_be_visible()  # the account menu: signed in
     assert User.objects.filter(email__iexact=outsider.user.email).count() == 1
     assert SocialAccount.objects.get(provider="entra").user_id == outsider.user.pk
-    assert AuditEntry.objects.filter(action=Action.SSO_LINKED, subject=outsider.user).exists()
+    assert AuditEntry.objects.filter(action=Action.SSO_LINKED, subject=outsider.user).count() == 1
 
 
 def test_an_unverified_email_matching_an_account_is_refused(

@@ -89,7 +89,7 @@ def test_an_existing_verified_account_is_linked_not_duplicated(
     assert response.status_code == 302, response.content.decode()[-1500:]
     assert User.objects.filter(email__iexact=outsider.user.email).count() == 1
     assert int(client.session["_auth_user_id"]) == outsider.user.pk
-    assert AuditEntry.objects.filter(action=Action.SSO_LINKED, subject=outsider.user).exists()
+    assert AuditEntry.objects.filter(action=Action.SSO_LINKED, subject=outsider.user).count() == 1
 
 
 @pytest.mark.django_db
