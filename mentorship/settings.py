@@ -418,3 +418,44 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO").upper()},
 }
+
+# Enterprise (issue 16): single sign-on, audit trail, data rights, calendar --------------------
+# Kept in one block so it merges cleanly; see the README's "Single sign-on" section.
+from mentorship.sso import config as sso_config  # noqa: E402
+
+INSTALLED_APPS += [
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
+    "mentorship.audit",
+    "mentorship.sso",
+    "mentorship.datarights",
+    "mentorship.ical",
+]
+MIDDLEWARE += ["mentorship.audit.context.AuditActorMiddleware"]  # who acts, for the audit trail
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("mentorship.sso.context_processors.sso")
+ACCOUNT_ADAPTER = "mentorship.sso.adapter.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "mentorship.sso.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_PROVIDERS = sso_config.providers(os.environ)
+SECURE_CSP["form-action"] += sso_config.form_action_origins(SOCIALACCOUNT_PROVIDERS, env_list("SSO_CSP_FORM_ACTION"))
+SOCIALACCOUNT_AUTO_SIGNUP = True  # the IdP's claims are enough: no extra sign-up form
+SOCIALACCOUNT_EMAIL_REQUIRED = True
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"  # the IdP vouches for its people's emails
+SOCIALACCOUNT_STORE_TOKENS = False  # sign-in only: the app never calls the IdP's APIs
+# 1: only SSO signs people in; password sign-in stays for superusers at /accounts/login/?break-glass=1.
+SSO_REQUIRED = env_bool("SSO_REQUIRED", False)
+if SSO_REQUIRED and not SOCIALACCOUNT_PROVIDERS:
+    raise ImproperlyConfigured("SSO_REQUIRED=1 needs an identity provider: set SSO_OIDC_PROVIDERS or SSO_SAML_IDPS.")
+# 0: only people who already have an account may sign in through an IdP.
+SSO_JIT = env_bool("SSO_JIT", True)
+# SAML IdPs rarely send email_verified; the directory behind them is the authority on emails.
+SSO_SAML_EMAIL_VERIFIED = env_bool("SSO_SAML_EMAIL_VERIFIED", True)
+# The claims (OIDC) or attributes (SAML) that carry a new person's department and manager.
+SSO_CLAIM_DEPARTMENT = env_str("SSO_CLAIM_DEPARTMENT", "department")
+SSO_CLAIM_MANAGER_EMAIL = env_str("SSO_CLAIM_MANAGER_EMAIL", "manager_email")
+# Every 10 minutes: data exports whose hand-off or worker was lost are enqueued again (or failed
+# after three attempts), and prepared downloads past their 7 days are dropped.
+CELERY_BEAT_SCHEDULE["data-exports-recover"] = {
+    "task": "mentorship.datarights.tasks.data_exports_recover",
+    "schedule": timedelta(minutes=10),
+}

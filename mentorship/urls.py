@@ -19,6 +19,9 @@ urlpatterns = [
     path("dashboards/", include("mentorship.dashboards.urls")),
     path("feedback/", include("mentorship.feedback.urls")),
     path("accounts/", include("allauth.urls")),
+    path("hr/audit/", include("mentorship.audit.urls")),
+    path("", include("mentorship.datarights.urls")),
+    path("calendar/", include("mentorship.ical.urls")),
     path("admin/", admin.site.urls),
 ]
 

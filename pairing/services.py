@@ -22,6 +22,8 @@ from django.utils import timezone
 
 from mentorship import leases
 from mentorship.accounts.models import User
+from mentorship.audit.models import Action
+from mentorship.audit.services import audit_record
 from mentorship.mentorships.models import Mentorship, MentorshipStatus
 from mentorship.mentorships.services import mentorship_start
 from mentorship.notifications.services import notify
@@ -115,6 +117,13 @@ def _create_run(*, program: Program, by: User, based_on: MatchRun | None = None)
             run = MatchRun.objects.create(program=program, started_by=by, based_on=based_on)
     except IntegrityError as error:
         raise ValidationError(RUN_ALREADY_ACTIVE) from error
+    audit_record(
+        action=Action.MATCH_RUN_STARTED,
+        actor=by,
+        program=program,
+        obj=run,
+        summary=f"Re-solve of run {based_on.pk}" if based_on else "",
+    )
     _enqueue(run.pk)
     return run
 
@@ -353,6 +362,12 @@ def proposal_pin(*, proposal: Proposal, pinned: bool, by: User) -> Proposal:
         raise ValidationError("Only a proposed pair can be pinned.")
     proposal.pinned = pinned
     proposal.save(update_fields=["pinned", "updated_at"])
+    audit_record(
+        action=Action.PROPOSAL_PINNED if pinned else Action.PROPOSAL_UNPINNED,
+        actor=by,
+        program=proposal.run.program_id,
+        obj=proposal,
+    )
     return proposal
 
 
@@ -432,6 +447,14 @@ def proposal_create_manual(
         )
     proposal = _proposal(run, check.pair, source=ProposalSource.MANUAL, broken_rules=check.broken)
     proposal.save()
+    audit_record(
+        action=Action.MANUAL_PAIR,
+        actor=by,
+        program=run.program_id,
+        obj=proposal,
+        summary=f"Participants {mentor_id} (mentor) and {mentee_id} (mentee)",
+        changes={"Broken rules": ["", ", ".join(check.broken)]} if check.broken else None,
+    )
     return proposal
 
 
@@ -460,6 +483,9 @@ def match_run_publish(*, run: MatchRun, by: User) -> int:
     run.published_at = timezone.now()
     run.published_by = by
     run.save(update_fields=["published_at", "published_by"])
+    audit_record(
+        action=Action.MATCH_RUN_PUBLISHED, actor=by, program=run.program_id, obj=run, summary=f"{len(proposals)} pairs"
+    )
     program = run.program
     for proposal in proposals:
         url = _proposal_url(proposal)

@@ -20,6 +20,8 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from mentorship.audit.models import Action
+from mentorship.audit.services import audit_record
 from mentorship.core.hostile import spreadsheet_safe
 from mentorship.dashboards import disclosure, evidence, queries, reports
 from mentorship.dashboards.cache import cached
@@ -99,6 +101,7 @@ def _csv(dashboard: Dashboard, name: str, filename: str) -> HttpResponse:
     table = dashboard.table(name)
     if table is None:
         raise Http404("No such table.")
+    audit_record(action=Action.DASHBOARD_CSV, summary=f"{filename}: {table.name}")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}-{table.name}.csv"'
     writer = csv.writer(response)

@@ -33,6 +33,8 @@ from django.utils import timezone
 
 from mentorship import leases
 from mentorship.accounts.models import User
+from mentorship.audit.models import Action
+from mentorship.audit.services import audit_record
 from mentorship.imports.leavers import Leaver, leavers_deactivate, leavers_find
 from mentorship.imports.models import ColumnMapping, ImportJob, ImportStatus
 from mentorship.imports.orgplan import ImportTree, Move, TreePlan
@@ -389,6 +391,11 @@ def import_job_confirm(
         status=ImportStatus.QUEUED, invite=invite
     )
     if claimed:  # a second click on "Import" finds the job already claimed and does nothing
+        audit_record(
+            action=Action.IMPORT_CONFIRMED,
+            obj=job,
+            summary=f"{job.total_rows} rows" + (", invitations" if invite else ""),
+        )
         _start(job)
     job.refresh_from_db()
     return job

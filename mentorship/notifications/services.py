@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mentorship.accounts.models import User
-from mentorship.notifications import kinds
+from mentorship.notifications import attachments, kinds
 from mentorship.notifications.models import EmailStatus, Notification
 from mentorship.tasking import enqueue_now, enqueue_on_commit
 
@@ -124,6 +124,8 @@ def _notification_message(notification: Notification) -> EmailMultiAlternatives:
         to=[notification.recipient.email],
     )
     message.attach_alternative(html, "text/html")
+    for name, content, mimetype in attachments.for_notification(notification):  # e.g. a calendar invitation
+        message.attach(name, content, mimetype)
     return message
 
 

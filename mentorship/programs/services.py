@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from mentorship.accounts.models import User
+from mentorship.audit.models import Action
+from mentorship.audit.services import audit_record
 from mentorship.participants.models import CareerLevel, OrgUnit, Participant
 from mentorship.programs import defaults
 from mentorship.programs.eligibility import ineligibility_reason
@@ -200,6 +202,7 @@ def program_create(*, data: dict[str, Any], by: User) -> Program:
         kind=ProgramEvent.Kind.CREATED,
         summary=f"Created as a {program.get_kind_display()} draft",
     )
+    audit_record(action=Action.PROGRAM_CREATED, actor=by, program=program, summary=f"Kind: {program.kind}")
     return program
 
 
@@ -273,6 +276,16 @@ def _diff(program: Program, data: dict[str, Any]) -> dict[str, list[str]]:
     return changes
 
 
+def _audit_changes(changes: dict[str, list[str]], data: dict[str, Any], owners_before: list[int]) -> dict[str, Any]:
+    """The audit trail keeps ids, not names: owners are recorded as user ids."""
+    label = _field_label("owners")
+    if label not in changes:
+        return changes
+    after = sorted(obj if isinstance(obj, int) else obj.pk for obj in data["owners"])
+    ids = [", ".join(map(str, owners_before)), ", ".join(map(str, after))]
+    return {**{k: v for k, v in changes.items() if k != label}, "Owner ids": ids}
+
+
 @transaction.atomic
 def program_update(*, program: Program, data: dict[str, Any], by: User) -> Program:
     """Save an edit and record what changed. The kind is fixed once enrollment has opened."""
@@ -291,6 +304,7 @@ def program_update(*, program: Program, data: dict[str, Any], by: User) -> Progr
     changes = _diff(program, data)
     if not changes:
         return program
+    owners_before = sorted(program.owners.values_list("pk", flat=True)) if "owners" in data else []
     for name, value in data.items():
         if name not in MANY_FIELDS:
             setattr(program, name, value)
@@ -303,6 +317,9 @@ def program_update(*, program: Program, data: dict[str, Any], by: User) -> Progr
         kind=ProgramEvent.Kind.EDITED,
         summary="Edited " + ", ".join(label.lower() for label in changes)[:290],
         changes=changes,
+    )
+    audit_record(
+        action=Action.PROGRAM_CHANGED, actor=by, program=program, changes=_audit_changes(changes, data, owners_before)
     )
     return program
 
@@ -376,6 +393,7 @@ def program_transition(*, program: Program, to: str, by: User, confirm: bool = F
         + (" (confirmed with unmatched mentees)" if confirm and to == ProgramStatus.CLOSED else ""),
         changes={"status": [source, to]},
     )
+    audit_record(action=Action.PROGRAM_TRANSITION, actor=by, program=program, changes={"Status": [source, to]})
     return program
 
 

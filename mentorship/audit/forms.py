@@ -1,0 +1,20 @@
+from django import forms
+
+from mentorship.accounts.models import User
+from mentorship.audit.models import Action
+from mentorship.programs.models import Program
+
+
+class AuditFilterForm(forms.Form):
+    person = forms.EmailField(required=False, label="Person (email)")
+    program = forms.ModelChoiceField(queryset=Program.objects.order_by("name"), required=False, empty_label="Any")
+    action = forms.ChoiceField(choices=[("", "Any"), *Action.choices], required=False)
+
+    def clean_person(self) -> User | None:
+        email = self.cleaned_data.get("person")
+        if not email:
+            return None
+        user = User.objects.filter(email__iexact=email).first()
+        if user is None:
+            raise forms.ValidationError("Nobody has this email address.")
+        return user
