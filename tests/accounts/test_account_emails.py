@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from mentorship.imports import services as import_services
 from tests.conftest import PASSWORD
-from tests.imports.conftest import make_csv, person_row
+from tests.imports.conftest import deliver_invitations, make_csv, person_row
 
 pytestmark = pytest.mark.django_db
 SITE = "https://mentoring.example.org"
@@ -50,6 +50,7 @@ def test_the_invitation_links_to_site_url(mailoutbox, settings, django_capture_o
     job = import_services.import_job_create(file_name="a.csv", content=make_csv([person_row("n@example.com")]), by=None)
     with django_capture_on_commit_callbacks(execute=True):
         import_services.import_job_confirm(job=job, invite=True)
+    assert deliver_invitations() == 1  # what the email workers do with the invitation rows
     (mail,) = mailoutbox
     assert f"{SITE}/accounts/password/reset/key/" in mail.body
     assert "added you to Mentorship" in mail.body
