@@ -132,6 +132,7 @@ class App:
         self.beats: list[subprocess.Popen[bytes]] = []
         self.restarts: Counter[str] = Counter()
         self._killing = False
+        self._lock = threading.RLock()  # one of supervisor and drill starts or kills the worker at a time
         self._stop = threading.Event()
         self._supervisor = threading.Thread(target=self._supervise, daemon=True)
 
@@ -139,15 +140,15 @@ class App:
         """What a process manager does (compose's `restart: unless-stopped`, systemd): start a
         worker or beat again when it exits on its own. Counted, and printed with the table."""
         while not self._stop.wait(2):
-            if self._killing:
-                continue
-            if self.worker is not None and self.worker.poll() is not None:
-                self.restarts["worker"] += 1
-                self.start_worker()
-            for i, beat in enumerate(list(self.beats[:1])):
-                if beat.poll() is not None:
+            with self._lock:
+                if self._killing or self._stop.is_set():
+                    continue
+                if self.worker is not None and self.worker.poll() is not None:
+                    self.restarts["worker"] += 1
+                    self.start_worker()
+                if self.beats and self.beats[0].poll() is not None:
                     self.restarts["beat"] += 1
-                    self.beats[i] = self.start_beat(replace=True)
+                    self.beats[0] = self.start_beat(replace=True)
 
     @property
     def base(self) -> str:
@@ -170,6 +171,10 @@ class App:
             raise RuntimeError(f"gunicorn did not answer; see {self.folder / 'web.log'}")
 
     def start_worker(self) -> None:
+        with self._lock:
+            self._start_worker()
+
+    def _start_worker(self) -> None:
         self.worker = self._spawn(
             "worker", sys.executable, "-m", "celery", "-A", "mentorship", "worker", "--concurrency=3",
             "--loglevel=INFO", "--without-gossip", "--without-mingle",
@@ -184,10 +189,11 @@ class App:
     def kill_worker(self) -> None:
         """SIGKILL to the worker and its pool processes at once, as a crashed container. The
         caller starts the next one (so the supervisor stays out of it meanwhile)."""
-        self._killing = True
-        if self.worker is not None and self.worker.poll() is None:
-            os.killpg(self.worker.pid, signal.SIGKILL)
-            self.worker.wait(10)
+        with self._lock:
+            self._killing = True
+            if self.worker is not None and self.worker.poll() is None:
+                os.killpg(self.worker.pid, signal.SIGKILL)
+                self.worker.wait(10)
 
     def start_beat(self, *, replace: bool = False) -> subprocess.Popen[bytes]:
         n = 0 if replace else len(self.beats)
@@ -201,6 +207,8 @@ class App:
 
     def stop(self) -> None:
         self._stop.set()
+        if self._supervisor.is_alive():
+            self._supervisor.join(70)
         for process in [self.web, self.worker, *self.beats]:
             if process is not None and process.poll() is None:
                 os.killpg(process.pid, signal.SIGTERM)
