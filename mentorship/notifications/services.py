@@ -39,8 +39,6 @@ REQUEUE_AFTER = timedelta(minutes=4)
 # How many ids one fan-out message carries, and how many rows one sweep re-enqueues at most.
 ENQUEUE_CHUNK = 200
 ENQUEUE_LIMIT = 50_000
-# Email tasks' broker priority: behind the default 0 (jobs, recovery passes, heartbeats) on Redis.
-EMAIL_PRIORITY = 6
 # Permanent refusals: retrying cannot help, so they are recorded at once.
 PERMANENT_EMAIL_ERRORS = (SMTPRecipientsRefused, SMTPSenderRefused, SMTPDataError)
 

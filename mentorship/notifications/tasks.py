@@ -3,11 +3,7 @@ from celery import shared_task
 from mentorship.notifications import services
 
 
-# Emails come in bulk (an import's invitations, a sweep's reminders), so they wait behind everything
-# else: on Redis, priority 0 is served first and these sit at EMAIL_PRIORITY. A match run or a
-# recovery pass is never stuck behind ten thousand invitations.
 @shared_task(
-    priority=services.EMAIL_PRIORITY,
     autoretry_for=services.TRANSIENT_EMAIL_ERRORS,
     dont_autoretry_for=services.PERMANENT_EMAIL_ERRORS,
     retry_backoff=True,
@@ -18,7 +14,7 @@ def notification_email_deliver(notification_id: int) -> None:
     services.notification_email_deliver(notification_id=notification_id)
 
 
-@shared_task(priority=services.EMAIL_PRIORITY)
+@shared_task
 def notification_emails_deliver(notification_ids: list[int]) -> None:
     services.notification_emails_fan_out(notification_ids=notification_ids)
 

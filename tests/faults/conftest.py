@@ -22,7 +22,7 @@ from mentorship.core.drill.servers import RedisServer, SMTPSink, stop_process, w
 
 ROOT = Path(__file__).resolve().parents[2]
 # Redis settings as in production (mentorship/settings.py), for the broker we point Celery at.
-BROKER_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5, "visibility_timeout": 240}
+BROKER_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5, "visibility_timeout": 240, "max_retries": 0}
 
 
 @pytest.fixture

@@ -29,6 +29,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -129,6 +130,25 @@ class App:
         self.web: subprocess.Popen[bytes] | None = None
         self.worker: subprocess.Popen[bytes] | None = None
         self.beats: list[subprocess.Popen[bytes]] = []
+        self.restarts: Counter[str] = Counter()
+        self._killing = False
+        self._lock = threading.RLock()  # one of supervisor and drill starts or kills the worker at a time
+        self._stop = threading.Event()
+        self._supervisor = threading.Thread(target=self._supervise, daemon=True)
+
+    def _supervise(self) -> None:
+        """What a process manager does (compose's `restart: unless-stopped`, systemd): start a
+        worker or beat again when it exits on its own. Counted, and printed with the table."""
+        while not self._stop.wait(2):
+            with self._lock:
+                if self._killing or self._stop.is_set():
+                    continue
+                if self.worker is not None and self.worker.poll() is not None:
+                    self.restarts["worker"] += 1
+                    self.start_worker()
+                if self.beats and self.beats[0].poll() is not None:
+                    self.restarts["beat"] += 1
+                    self.beats[0] = self.start_beat(replace=True)
 
     @property
     def base(self) -> str:
@@ -151,6 +171,10 @@ class App:
             raise RuntimeError(f"gunicorn did not answer; see {self.folder / 'web.log'}")
 
     def start_worker(self) -> None:
+        with self._lock:
+            self._start_worker()
+
+    def _start_worker(self) -> None:
         self.worker = self._spawn(
             "worker", sys.executable, "-m", "celery", "-A", "mentorship", "worker", "--concurrency=3",
             "--loglevel=INFO", "--without-gossip", "--without-mingle",
@@ -158,23 +182,33 @@ class App:
         log = self.folder / "worker.log"
         size = log.stat().st_size if log.exists() else 0
         wait_until(lambda: b"ready." in log.read_bytes()[size:], 60, 0.3)
+        self._killing = False
+        if not self._supervisor.is_alive() and not self._stop.is_set():
+            self._supervisor.start()
 
     def kill_worker(self) -> None:
-        """SIGKILL to the worker and its pool processes at once, as a crashed container."""
-        if self.worker is not None and self.worker.poll() is None:
-            os.killpg(self.worker.pid, signal.SIGKILL)
-            self.worker.wait(10)
+        """SIGKILL to the worker and its pool processes at once, as a crashed container. The
+        caller starts the next one (so the supervisor stays out of it meanwhile)."""
+        with self._lock:
+            self._killing = True
+            if self.worker is not None and self.worker.poll() is None:
+                os.killpg(self.worker.pid, signal.SIGKILL)
+                self.worker.wait(10)
 
-    def start_beat(self) -> subprocess.Popen[bytes]:
-        n = len(self.beats)
+    def start_beat(self, *, replace: bool = False) -> subprocess.Popen[bytes]:
+        n = 0 if replace else len(self.beats)
         beat = self._spawn(
             f"beat{n}", sys.executable, "-m", "celery", "-A", "mentorship", "beat", "--loglevel=INFO",
             "-s", str(self.folder / f"beat{n}-schedule"),
         )  # fmt: skip
-        self.beats.append(beat)
+        if not replace:
+            self.beats.append(beat)
         return beat
 
     def stop(self) -> None:
+        self._stop.set()
+        if self._supervisor.is_alive():
+            self._supervisor.join(70)
         for process in [self.web, self.worker, *self.beats]:
             if process is not None and process.poll() is None:
                 os.killpg(process.pid, signal.SIGTERM)
@@ -619,6 +653,11 @@ def main(argv: list[str] | None = None) -> int:
         + (f"{recovery:.0f} s" if recovery is not None else "none")
         + f" (leases and recovery passes every {clocks} s); drill took {time.monotonic() - started:.0f} s"
     )
+    if app.restarts:
+        print(
+            "Restarted by the drill's supervisor (as a process manager would): "
+            + ", ".join(f"{name} {n}x" for name, n in sorted(app.restarts.items()))
+        )
     passed = sum(o.passed for o in tally.outcomes)
     print(
         f"FAULTS: experiments={len(tally.outcomes)} passed={passed} stuck_jobs={stuck} lost={lost} "
