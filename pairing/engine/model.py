@@ -80,8 +80,12 @@ class Rules:
     blocks: frozenset[tuple[int, int]] = frozenset()  # either order
     requests: frozenset[tuple[int, int]] = frozenset()  # (who asked, whom); either counts
     weights: Weights = field(default_factory=Weights)
-    # Keep the best K candidates per person before solving (None = every allowed pair).
-    candidates_per_person: int | None = 150
+    # The learning floor: a pair must carry at least one wanted focus skill taught by someone
+    # this many levels ahead of the learner in it (reciprocal: both ways). 0 = off.
+    learning_floor: int = 2
+    # Start the solve from each person's best K partners (None = every allowed pair). Pruning
+    # never costs optimality: pricing adds any left-out pair that would improve the total.
+    candidates_per_person: int | None = 30
     raise_floor: bool = False
     skill_names: Mapping[int, str] = field(default_factory=dict)
 

@@ -144,7 +144,7 @@ def test_capacity_exhausted_leaves_the_weaker_fit_unmatched() -> None:
     solution = solve([mentor], [strong, weak], rules())
     assert pairs_of(solution) == {(mentor.id, strong.id)}
     code, text = reason_of(solution, weak.id)
-    assert code == "capacity" and text.startswith("capacity exhausted")
+    assert code == "capacity" and text.startswith("the one mentor you could pair with is full")
 
 
 def test_a_mentor_is_clearly_ahead_only_by_two_levels_or_from_level_three() -> None:
