@@ -20,12 +20,13 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
-from pairing.engine.model import MAX_SKILL_LEVEL, Person, Rules
+from pairing.engine.model import MAX_SKILL_LEVEL, NEUTRAL_FACTOR, Person, Rules
 from pairing.engine.rules import overlap_of_windows, shares_language, utc_window
 from pairing.engine.score import answers, counts, enough_time, skill_credit
 
 F32 = np.float32
 MAX_CONTEXTS = 3000
+SECONDARY_WIDTH = 11
 IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float32]
 
@@ -67,8 +68,8 @@ class Side:
     learn_t: FloatArray
     teach_t: FloatArray
     floor_t: FloatArray
-    secondary_left: FloatArray  # (n, 8) this side as the row of the secondary product
-    secondary_right: FloatArray  # (n, 8) this side as the column
+    secondary_left: FloatArray  # (n, SECONDARY_WIDTH) this side as the row of the secondary product
+    secondary_right: FloatArray  # (n, SECONDARY_WIDTH) this side as the column
     constant_left: FloatArray  # (n,)
     constant_right: FloatArray  # (n,)
     unit: IntArray  # group index into Features tables
@@ -303,20 +304,34 @@ def _side(
     languages: _Groups,
     contexts: _Groups,
 ) -> Side:
-    # Secondary factors as one small product left @ right.T plus constants:
-    #   work style  1 - |a - b|^2 / 80 = 1 - |a|^2/80 - |b|^2/80 + 2 a.b/80
-    #   availability  time_a * time_b
+    # Secondary factors as one small product left @ right.T plus constants. With g = 1 when
+    # the person gave the data (0 when not), each factor is neutral N unless both gave it:
+    #   work style  N + ga gb (1 - N - |a|^2/80 - |b|^2/80 + 2 a.b/80)
+    #   availability  N + ga gb (time_a time_b - N)
     #   timezone  (1 + cos(a - b)) / 2 = 1/2 + (cos a cos b + sin a sin b) / 2
     w = rules.weights
+    n = NEUTRAL_FACTOR
     style = np.array([answers(p) for p in people], dtype=np.float64).reshape(len(people), 5)
+    has_style = np.array([1.0 if p.work_style else 0.0 for p in people])
     time = np.array([enough_time(p, rules) for p in people], dtype=np.float64)
+    has_time = np.array([0.0 if p.availability is None else 1.0 for p in people])
     angle = np.array([p.utc_offset for p in people], dtype=np.float64) * (2 * np.pi / 24)
     cos, sin = np.cos(angle), np.sin(angle)
     squared = (style**2).sum(axis=1)
+    ws, av, tz = w.work_style, w.availability, w.timezone
+    gs, gt = has_style, has_time
     left = np.column_stack(
-        [style * (2 * w.work_style / 80), w.availability * time, w.timezone / 2 * cos, w.timezone / 2 * sin]
+        [
+            ws * gs * (1 - n - squared / 80),  # x gb
+            ws * gs,  # x -gb |b|^2 / 80
+            gs[:, None] * style * (2 * ws / 80),  # x gb b_i
+            av * gt * time,  # x gb tb
+            -av * n * gt,  # x gb
+            tz / 2 * cos,
+            tz / 2 * sin,
+        ]
     )
-    right = np.column_stack([style, time, cos, sin])
+    right = np.column_stack([gs, -gs * squared / 80, gs[:, None] * style, gt * time, gt, cos, sin])
     return Side(
         people=people,
         ids=np.array([p.id for p in people], dtype=np.int64),
@@ -331,10 +346,10 @@ def _side(
         learn_t=np.ascontiguousarray(learn.T),
         teach_t=np.ascontiguousarray(teach.T),
         floor_t=np.ascontiguousarray(floor.T),
-        secondary_left=left.astype(F32).reshape(len(people), 8),
-        secondary_right=right.astype(F32).reshape(len(people), 8),
-        constant_left=(w.work_style * (1 - squared / 80) + w.timezone / 2).astype(F32),
-        constant_right=(-w.work_style * squared / 80).astype(F32),
+        secondary_left=left.astype(F32).reshape(len(people), SECONDARY_WIDTH),
+        secondary_right=right.astype(F32).reshape(len(people), SECONDARY_WIDTH),
+        constant_left=np.full(len(people), ws * n + av * n + tz / 2, dtype=F32),
+        constant_right=np.zeros(len(people), dtype=F32),
         unit=units.of(people),
         window=windows.of(people),
         language=languages.of(people),
@@ -352,11 +367,11 @@ def _table(keys: Sequence[Hashable], fn: object) -> NDArray[np.float64]:
 
 
 def _cross_table(paths: Sequence[tuple[int, ...]]) -> FloatArray:
-    """1 - shared path prefix / longer path; 0 when either path is unknown."""
+    """1 - shared path prefix / longer path; neutral when either path is unknown."""
     n = len(paths)
     depth = max((len(p) for p in paths), default=0)
     if n == 0 or depth == 0:
-        return np.zeros((n, n), dtype=F32)
+        return np.full((n, n), NEUTRAL_FACTOR, dtype=F32)
     padded = np.full((n, depth), -1, dtype=np.int64)
     for i, path in enumerate(paths):
         padded[i, : len(path)] = path
@@ -369,7 +384,7 @@ def _cross_table(paths: Sequence[tuple[int, ...]]) -> FloatArray:
         shared += still_equal
     longer = np.maximum(lengths[:, None], lengths[None, :])
     known = (lengths[:, None] > 0) & (lengths[None, :] > 0)
-    table = np.where(known, 1.0 - shared / np.maximum(longer, 1), 0.0)
+    table = np.where(known, 1.0 - shared / np.maximum(longer, 1), NEUTRAL_FACTOR)
     return table.astype(F32)
 
 
