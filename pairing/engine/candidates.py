@@ -22,21 +22,34 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
+from threadpoolctl import threadpool_limits
 
 from pairing.engine.features import F32, Features, FloatArray, IntArray, seniority_table
 from pairing.engine.model import SCORE_SCALE
 
 BLOCK_ELEMENTS = 1_000_000
-# Mentors keep more candidates than mentees: a mentor's dual price settles deep in its list
-# (it has a few slots and hundreds of possible mentees), and the bound on what a mentor left
-# out is what lets pricing skip rows.
+# Candidates are chosen per column (mentor): a mentor's dual price settles deep in its list
+# (a few slots, hundreds of possible mentees), so the bound on what a mentor left out is what
+# lets pricing skip almost every left-out pair. COLUMN_FACTOR x candidates_per_person each.
 COLUMN_FACTOR = 4
+BUCKET = 250  # 0.25 points: the resolution of the per-column thresholds
+BUCKETS = 100 * SCORE_SCALE // BUCKET + 1
 Mask = NDArray[np.bool_]
 ScaledBlock = NDArray[np.int32]
+
+
+@contextmanager
+def one_blas_thread() -> Iterator[None]:
+    """BLAS on one thread while scoring: the engine's own threads share the cores, and
+    OpenBLAS's spinning threads on a busy machine made a 1M-pair block 7x slower (101 ms
+    against 15 ms at load average 6; measured)."""
+    with threadpool_limits(limits=1, user_api="blas"):
+        yield
 
 
 def default_threads() -> int:
@@ -184,145 +197,129 @@ def run_blocks(work: object, todo: list[IntArray], threads: int) -> list[object]
 # --- The candidate list ---------------------------------------------------------------------------
 
 
-@dataclass
-class _RowPart:
-    rows: IntArray
-    pair_rows: IntArray
-    pair_cols: IntArray
-    pair_scores: IntArray
-    best: IntArray
-    bound: IntArray
-    col_index: IntArray
-    col_rows: IntArray  # (k, cols) best rows per column within the block, -1 padding
-    col_scores: IntArray
-    col_bound: IntArray
-    complete: bool
-    allowed: int
+class _Stream:
+    """About the best k rows of every column, kept as blocks stream past in order.
 
-
-def _top_rows(scaled: ScaledBlock, k: int) -> tuple[IntArray, IntArray, IntArray]:
-    """Per row: the k best columns (positions), their scores, and the best score left out."""
-    n = scaled.shape[1]
-    if n <= k:
-        order = np.broadcast_to(np.arange(n, dtype=np.int64), scaled.shape)
-        return order, scaled.astype(np.int64), np.full(len(scaled), -1, dtype=np.int64)
-    part = np.argpartition(-scaled, k, axis=1)
-    top = part[:, :k]
-    left = np.take_along_axis(scaled, part[:, k : k + 1], axis=1)[:, 0]
-    return top, np.take_along_axis(scaled, top, axis=1).astype(np.int64), left.astype(np.int64)
-
-
-def _summarise(features: Features, rows: IntArray, per_row: int, per_col: int) -> _RowPart:
-    scaled = score_block(features, rows)
-    best = scaled.max(axis=1).astype(np.int64)
-    allowed = int(np.count_nonzero(scaled >= 0))
-    top, top_scores, bound = _top_rows(scaled, per_row)
-    keep = top_scores >= 0
-    pair_rows = np.broadcast_to(rows[:, None], top.shape)[keep]
-    cols = np.arange(scaled.shape[1], dtype=np.int64)
-    pair_cols = top[keep]
-    complete = bool((bound < 0).all())
-    if per_col and not features.general:
-        col_top, col_scores, col_bound = _top_rows(np.ascontiguousarray(scaled.T), per_col)
-        col_rows = np.where(col_scores >= 0, rows[col_top], -1)
-    else:
-        col_rows = col_scores = np.zeros((0, 0), dtype=np.int64)
-        col_bound = np.zeros(0, dtype=np.int64)
-    return _RowPart(
-        rows=rows,
-        pair_rows=pair_rows,
-        pair_cols=pair_cols,
-        pair_scores=top_scores[keep],
-        best=best,
-        bound=bound,
-        col_index=cols,
-        col_rows=col_rows,
-        col_scores=col_scores,
-        col_bound=col_bound,
-        complete=complete,
-        allowed=allowed,
-    )
-
-
-class _ColumnTop:
-    """The best `k` rows of every column over all blocks, and the best score left out."""
+    A pair enters the list only at or above its column's threshold. A histogram of the kept
+    scores per column (buckets of BUCKET units) gives, whenever the list has grown, the
+    lowest bucket edge that still leaves at least k pairs above it; that edge becomes the
+    threshold and the list is cut to it (no sorting). Thresholds only rise, so every pair left
+    out scores below its column's final threshold: `bound()`. It runs in block order on the
+    main thread, so the list never depends on thread timing."""
 
     def __init__(self, n_cols: int, k: int) -> None:
         self.k = k
-        self.rows = np.full((k, n_cols), -1, dtype=np.int64)
-        self.scores = np.full((k, n_cols), -1, dtype=np.int64)
-        self.bound = np.full(n_cols, -1, dtype=np.int64)
+        self.n_cols = n_cols
+        self.threshold = np.zeros(n_cols, dtype=np.int64)
+        self.hist = np.zeros((n_cols, BUCKETS), dtype=np.int64)
+        self.rows: list[IntArray] = []
+        self.cols: list[IntArray] = []
+        self.scores: list[IntArray] = []
+        self.size = 0
+        self.last = 0
 
-    def add(self, part: _RowPart) -> None:
-        if self.k == 0 or len(part.col_index) == 0:
-            return
-        cols = part.col_index
-        self.bound[cols] = np.maximum(self.bound[cols], part.col_bound)
-        scores = np.concatenate([self.scores[:, cols], part.col_scores.T])
-        rows = np.concatenate([self.rows[:, cols], part.col_rows.T])
-        if len(scores) > self.k:
-            part_idx = np.argpartition(-scores, self.k, axis=0)
-            top = part_idx[: self.k]
-            dropped = np.take_along_axis(scores, part_idx[self.k : self.k + 1], axis=0)[0]
-            self.bound[cols] = np.maximum(self.bound[cols], dropped)
-            scores = np.take_along_axis(scores, top, axis=0)
-            rows = np.take_along_axis(rows, top, axis=0)
-        self.scores[: len(scores), cols] = scores
-        self.rows[: len(rows), cols] = rows
+    def add(self, rows: IntArray, scaled: ScaledBlock) -> None:
+        r, c = np.nonzero(scaled >= self.threshold[None, :].astype(np.int32))
+        scores = scaled[r, c].astype(np.int64)
+        c = c.astype(np.int64)
+        self.rows.append(rows[r])
+        self.cols.append(c)
+        self.scores.append(scores)
+        self.hist += np.bincount(c * BUCKETS + _bucket(scores), minlength=self.n_cols * BUCKETS).reshape(
+            self.n_cols, BUCKETS
+        )
+        self.size += len(r)
+        if self.size > 2 * self.last + self.k * self.n_cols:
+            self.cut()
 
-    def pairs(self) -> tuple[IntArray, IntArray, IntArray]:
-        keep = self.scores >= 0
-        cols = np.broadcast_to(np.arange(self.scores.shape[1], dtype=np.int64)[None, :], self.scores.shape)
-        return self.rows[keep], cols[keep], self.scores[keep]
+    def cut(self) -> None:
+        from_top = np.cumsum(self.hist[:, ::-1], axis=1)
+        enough = from_top >= self.k
+        # Lowest bucket whose edge still leaves k pairs above it (none: keep everything).
+        top_index = np.where(enough.any(axis=1), enough.argmax(axis=1), BUCKETS - 1)
+        edge = (BUCKETS - 1 - top_index) * BUCKET
+        self.threshold = np.maximum(self.threshold, edge)
+        rows, cols, scores = (np.concatenate(x) for x in (self.rows, self.cols, self.scores))
+        keep = scores >= self.threshold[cols]
+        rows, cols, scores = rows[keep], cols[keep], scores[keep]
+        self.hist = np.bincount(cols * BUCKETS + _bucket(scores), minlength=self.n_cols * BUCKETS).reshape(
+            self.n_cols, BUCKETS
+        )
+        self.rows, self.cols, self.scores = [rows], [cols], [scores]
+        self.size = self.last = len(rows)
+
+    def result(self) -> tuple[IntArray, IntArray, IntArray, IntArray]:
+        self.cut()
+        bound = np.where(self.threshold > 0, self.threshold - 1, -1)
+        return self.rows[0], self.cols[0], self.scores[0], bound
+
+
+def _bucket(scores: IntArray) -> IntArray:
+    return np.minimum(scores // BUCKET, BUCKETS - 1)
 
 
 def find(
     features: Features, per_row: int | None, threads: int | None = None, per_col: int | None = None
 ) -> Candidates:
-    """Allowed pairs with scaled scores: the best `per_row` per row and `per_col` (default
-    COLUMN_FACTOR x per_row) per mentor (None = every allowed pair), with bounds on what was
-    left out."""
+    """Allowed pairs with scaled scores: about the best `per_col` (default COLUMN_FACTOR x
+    per_row) learners of every column, and each row's best partner (None = every allowed
+    pair), with bounds on what was left out."""
     n_rows, n_cols = len(features.rows), len(features.cols)
-    k = n_cols if per_row is None else max(1, min(per_row, n_cols))
-    if per_row is None or features.general:
-        per_col = 0
-    else:
-        per_col = min(COLUMN_FACTOR * k if per_col is None else per_col, n_rows)
+    keep_all = per_row is None
+    k = n_rows if keep_all else max(1, min(COLUMN_FACTOR * per_row if per_col is None else per_col, n_rows))
     threads = default_threads() if threads is None else threads
     best = np.full(n_rows, -1, dtype=np.int64)
-    row_bound = np.full(n_rows, -1, dtype=np.int64)
-    col_top = _ColumnTop(n_cols, per_col)
-    found_rows: list[IntArray] = []
-    found_cols: list[IntArray] = []
-    found_scores: list[IntArray] = []
-    complete = True
+    best_col = np.full(n_rows, -1, dtype=np.int64)
+    stream = _Stream(n_cols, k)
+    found: list[tuple[IntArray, IntArray, IntArray]] = []
     allowed = 0
     todo = blocks(features)
-    # Two at a time per thread keeps the column merge (main thread) from holding everything.
     for start in range(0, len(todo), 4 * threads):
-        parts = run_blocks(lambda b: _summarise(features, b, k, per_col), todo[start : start + 4 * threads], threads)
-        for part in parts:
-            assert isinstance(part, _RowPart)
-            best[part.rows] = part.best
-            row_bound[part.rows] = part.bound
-            complete = complete and part.complete
-            allowed += part.allowed
-            found_rows.append(part.pair_rows)
-            found_cols.append(part.pair_cols)
-            found_scores.append(part.pair_scores)
-            col_top.add(part)
-    extra_rows, extra_cols, extra_scores = col_top.pairs()
-    rows = np.concatenate([*found_rows, extra_rows]) if found_rows else extra_rows
-    cols = np.concatenate([*found_cols, extra_cols]) if found_cols else extra_cols
-    scores = np.concatenate([*found_scores, extra_scores]) if found_scores else extra_scores
+        batch = todo[start : start + 4 * threads]
+        scored = run_blocks(lambda b: score_block(features, b), batch, threads)
+        for rows, scaled in zip(batch, scored, strict=True):
+            assert isinstance(scaled, np.ndarray)
+            if n_cols == 0:
+                continue
+            allowed += int(np.count_nonzero(scaled >= 0))
+            where = scaled.argmax(axis=1)
+            best[rows] = scaled[np.arange(len(rows)), where]
+            best_col[rows] = where
+            if keep_all:
+                r, c = np.nonzero(scaled >= 0)
+                found.append((rows[r], c.astype(np.int64), scaled[r, c].astype(np.int64)))
+            else:
+                stream.add(rows, scaled)
+    if keep_all:
+        rows = np.concatenate([f[0] for f in found]) if found else np.zeros(0, np.int64)
+        cols = np.concatenate([f[1] for f in found]) if found else np.zeros(0, np.int64)
+        scores = np.concatenate([f[2] for f in found]) if found else np.zeros(0, np.int64)
+        col_bound = np.full(n_cols, -1, dtype=np.int64)
+    else:
+        rows, cols, scores, col_bound = stream.result()
+        # Every row keeps its best partner too.
+        has = best >= 0
+        rows = np.concatenate([rows, np.flatnonzero(has)])
+        cols = np.concatenate([cols, best_col[has]])
+        scores = np.concatenate([scores, best[has]])
     if features.general:
         rows, cols, scores = _undirected(rows, cols, scores, n_rows)
         bound = int(np.clip(best, 0, None).sum()) // 2
     else:
         rows, cols, scores = _unique(rows, cols, scores, n_cols)
-        bound = int(np.clip(best, 0, None).sum())
-        if per_col:
-            bound = min(bound, _column_bound(features, col_top))
+        bound = min(
+            int(np.clip(best, 0, None).sum()),
+            int((np.maximum(_column_best(cols, scores, n_cols), col_bound).clip(0) * features.cols.capacity).sum()),
+        )
+    complete = keep_all or len(rows) == allowed
+    row_bound = np.full(n_rows, -1, dtype=np.int64) if complete else best.copy()
+    if complete:
+        col_bound = np.full(n_cols, -1, dtype=np.int64)
+    elif features.general:
+        # A directed pair (r, c) is missing only when c's list left r out too: its score is
+        # at most c's threshold, and r's threshold plus one unit (the two directions may
+        # round one unit apart).
+        row_bound = np.minimum(row_bound, np.where(col_bound >= 0, col_bound + 1, -1))
     return Candidates(
         rows=rows,
         cols=cols,
@@ -331,23 +328,15 @@ def find(
         best_per_row=best,
         upper_bound=bound,
         row_bound=row_bound,
-        col_bound=_col_bound(features, col_top, row_bound),
+        col_bound=col_bound,
         allowed=allowed // 2 if features.general else allowed,
     )
 
 
-def _col_bound(features: Features, col_top: _ColumnTop, row_bound: IntArray) -> IntArray:
-    if not features.general:
-        return col_top.bound
-    # A directed pair (r, c) is missing only when c left r out too, and the two directions
-    # may round one unit apart.
-    return np.where(row_bound >= 0, row_bound + 1, -1)
-
-
-def _column_bound(features: Features, col_top: _ColumnTop) -> int:
-    """Sum over mentors of capacity x their best score: no assignment gives a mentor more."""
-    best = np.maximum(col_top.scores.max(axis=0, initial=-1), col_top.bound)
-    return int((np.clip(best, 0, None) * features.cols.capacity).sum())
+def _column_best(cols: IntArray, scores: IntArray, n_cols: int) -> IntArray:
+    out = np.full(n_cols, -1, dtype=np.int64)
+    np.maximum.at(out, cols, scores)
+    return out
 
 
 def _unique(rows: IntArray, cols: IntArray, values: IntArray, n_cols: int) -> tuple[IntArray, IntArray, IntArray]:

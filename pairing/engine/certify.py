@@ -161,12 +161,19 @@ def _price(
     )
 
 
-def _merge(cands: Candidates, rows: IntArray, cols: IntArray, scores: IntArray) -> Candidates:
+def _merge(
+    cands: Candidates, chosen: IntArray, rows: IntArray, cols: IntArray, scores: IntArray
+) -> tuple[Candidates, IntArray]:
+    """The candidates with the priced-in pairs, sorted by row then column, and `chosen`
+    re-indexed into them."""
     all_rows = np.concatenate([cands.rows, rows])
     all_cols = np.concatenate([cands.cols, cols])
     all_scores = np.concatenate([cands.scores, scores])
     order = np.lexsort((all_cols, all_rows))
-    return replace(cands, rows=all_rows[order], cols=all_cols[order], scores=all_scores[order])
+    where = np.empty(len(order), dtype=np.int64)
+    where[order] = np.arange(len(order))
+    merged = replace(cands, rows=all_rows[order], cols=all_cols[order], scores=all_scores[order])
+    return merged, np.sort(where[chosen])
 
 
 def bipartite(
@@ -189,10 +196,14 @@ def bipartite(
             return cands, chosen, _uncertified(features, cands, u, v, primal, rounds, priced_in, rescored)
         rows, cols, scores, scored = _price(features, cands, suspects, u, v, threads)
         rescored += scored
-        if len(rows) == 0:
-            return cands, chosen, Certificate("certified", rounds, priced_in, rescored, primal, primal)
         priced_in += len(rows)
-        cands = _merge(cands, rows, cols, scores)
+        improving = bool((scores > u[rows] + v[cols]).any())
+        if len(rows):
+            cands, chosen = _merge(cands, chosen, rows, cols, scores)
+        if not improving:
+            # Every pair left out has reduced cost <= 0 under (u, v), which stay feasible
+            # with the tying pairs added: the solution is optimal over all allowed pairs.
+            return cands, chosen, Certificate("certified", rounds, priced_in, rescored, primal, primal)
 
 
 def _uncertified(

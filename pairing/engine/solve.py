@@ -158,12 +158,13 @@ def solve(
     Reciprocal and peer pools pair everyone in either list with anyone. `timings`, when
     given, receives seconds per stage (kept out of the Solution so it stays deterministic).
     """
-    started = time.perf_counter()
-    feats, cands = prepare(mentors, mentees, rules, threads)
-    scored = time.perf_counter()
-    choice = choose(feats, cands, threads)
-    solved = time.perf_counter()
-    solution = finish(feats, choice)
+    with candidates.one_blas_thread():
+        started = time.perf_counter()
+        feats, cands = prepare(mentors, mentees, rules, threads)
+        scored = time.perf_counter()
+        choice = choose(feats, cands, threads)
+        solved = time.perf_counter()
+        solution = finish(feats, choice)
     if timings is not None:
         timings.update(
             scoring=scored - started,
