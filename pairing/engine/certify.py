@@ -80,7 +80,7 @@ def duals(features: Features, cands: Candidates, chosen: IntArray) -> tuple[IntA
     order = np.argsort(src, kind="stable")
     src, dst, weight = src[order], dst[order], weight[order]
     indptr = np.searchsorted(src, np.arange(n_cols + 1))
-    active = np.flatnonzero(v > 0)
+    active = np.arange(n_cols)  # every column starts at 0 (a free slot is worth nothing)
     for _ in range(n_cols + 1):
         if len(active) == 0:
             break

@@ -159,6 +159,20 @@ def _taken(
         return _open(features, scores[open_], floor, "could pair with you")
     who = plural(n, _who(features, 1), _who(features, 2))
     if (state.weakest[cols] >= scores[cols]).all():
+        no_places = state.capacity[cols] == 0
+        if no_places.all():
+            return (
+                "capacity",
+                f"the {who} you could pair with have no places left in this program"
+                if n > 1
+                else "the one mentor you could pair with has no places left in this program",
+            )
+        if no_places.any():
+            return (
+                "capacity",
+                f"all {who} you could pair with are full: some have no places left in this program, the others "
+                "have mentees who score at least as high with them as you would",
+            )
         if features.general:
             return (
                 "capacity",
