@@ -26,7 +26,7 @@ import resource
 import sys
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from pairing.engine import assign, greedy, synthetic
 from pairing.engine.candidates import one_blas_thread
@@ -52,8 +52,7 @@ def case_engine(n: int, kind: Kind, per_person: int | None, seed: int, greedy_to
     t2 = time.perf_counter()
     solution = finish(feats, choice)
     t3 = time.perf_counter()
-    optimum = solution.quality["optimum"]
-    assert isinstance(optimum, dict)
+    optimum = cast(dict[str, Any], solution.quality["optimum"])
     out: Figures = {
         "case": f"{kind} {n:,}",
         "mentors": len(pool.mentors),
@@ -75,7 +74,10 @@ def case_engine(n: int, kind: Kind, per_person: int | None, seed: int, greedy_to
         "peak RSS MiB": round(_peak_mib()),
     }
     if greedy_too:
-        baselines: dict[str, Callable[..., Any]] = {"greedy in turn": greedy.in_turn, "greedy best first": greedy.best_first}
+        baselines: dict[str, Callable[..., Any]] = {
+            "greedy in turn": greedy.in_turn,
+            "greedy best first": greedy.best_first,
+        }
         for name, baseline in baselines.items():
             picked = baseline(feats, choice.cands)
             total = int(choice.cands.scores[picked].sum())
@@ -143,7 +145,13 @@ def run_case(job: tuple[str, tuple[Any, ...]], timeout: float) -> Figures:
 
 def plan(args: argparse.Namespace) -> list[tuple[Kind, int]]:
     if args.full:
-        return [("traditional", 10_000), ("traditional", 50_000), ("traditional", 100_000), ("reciprocal", 5_000), ("peer", 5_000)]
+        return [
+            ("traditional", 10_000),
+            ("traditional", 50_000),
+            ("traditional", 100_000),
+            ("reciprocal", 5_000),
+            ("peer", 5_000),
+        ]
     out: list[tuple[Kind, int]] = [(args.kind, n) for n in args.sizes]
     out += [("reciprocal", n) for n in args.reciprocal]
     out += [("peer", n) for n in args.peer]
@@ -173,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
     per_person = args.candidates if args.candidates is not None else _default_k()
-    rows = []
+    rows: list[tuple[str, int, Figures, Figures, str]] = []
     print(f"cpus {os.cpu_count()}, load average at start {_load()}", flush=True)
     for kind, n in plan(args):
         load = _load()
@@ -227,5 +235,3 @@ def _format(figures: Figures, load: str) -> str:
 
 if __name__ == "__main__":
     sys.exit(main())
-
-

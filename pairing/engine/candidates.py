@@ -20,7 +20,7 @@ pruned pair scores more. That bound is what lets pricing skip almost every row.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -186,12 +186,12 @@ def score_block(features: Features, rows: IntArray, subset: IntArray | None = No
     return scaled
 
 
-def run_blocks(work: object, todo: list[IntArray], threads: int) -> list[object]:
+def run_blocks[T](work: Callable[[IntArray], T], todo: list[IntArray], threads: int) -> list[T]:
     """work(block) for each block, on up to `threads` threads, results in block order."""
     if threads <= 1 or len(todo) <= 1:
-        return [work(b) for b in todo]  # type: ignore[operator]
+        return [work(b) for b in todo]
     with ThreadPoolExecutor(max_workers=threads) as pool:
-        return list(pool.map(work, todo))  # type: ignore[arg-type]
+        return list(pool.map(work, todo))
 
 
 # --- The candidate list ---------------------------------------------------------------------------
@@ -258,15 +258,16 @@ def _bucket(scores: IntArray) -> IntArray:
     return np.minimum(scores // BUCKET, BUCKETS - 1)
 
 
-def find(
-    features: Features, per_row: int | None, threads: int | None = None, per_col: int | None = None
-) -> Candidates:
+def find(features: Features, per_row: int | None, threads: int | None = None, per_col: int | None = None) -> Candidates:
     """Allowed pairs with scaled scores: about the best `per_col` (default COLUMN_FACTOR x
     per_row) learners of every column, and each row's best partner (None = every allowed
     pair), with bounds on what was left out."""
     n_rows, n_cols = len(features.rows), len(features.cols)
     keep_all = per_row is None
-    k = n_rows if keep_all else max(1, min(COLUMN_FACTOR * per_row if per_col is None else per_col, n_rows))
+    if per_row is None:
+        k = n_rows
+    else:
+        k = max(1, min(COLUMN_FACTOR * per_row if per_col is None else per_col, n_rows))
     threads = default_threads() if threads is None else threads
     best = np.full(n_rows, -1, dtype=np.int64)
     best_col = np.full(n_rows, -1, dtype=np.int64)
@@ -278,7 +279,6 @@ def find(
         batch = todo[start : start + 4 * threads]
         scored = run_blocks(lambda b: score_block(features, b), batch, threads)
         for rows, scaled in zip(batch, scored, strict=True):
-            assert isinstance(scaled, np.ndarray)
             if n_cols == 0:
                 continue
             allowed += int(np.count_nonzero(scaled >= 0))

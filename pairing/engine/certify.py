@@ -131,9 +131,7 @@ def _price(
     ends = np.searchsorted(cands.rows, rows, "right")
 
     def work(block: IntArray) -> tuple[IntArray, IntArray, IntArray, int]:
-        need = np.minimum(cands.row_bound[block][:, None], cands.col_bound[None, :]) >= (
-            u[block][:, None] + v[None, :]
-        )
+        need = np.minimum(cands.row_bound[block][:, None], cands.col_bound[None, :]) >= (u[block][:, None] + v[None, :])
         # Pairs already among the candidates need no pricing.
         at = np.searchsorted(rows, block)
         lengths = ends[at] - starts[at]
@@ -154,10 +152,10 @@ def _price(
     parts = run_blocks(work, blocks(features, rows), threads)
     empty = np.zeros(0, dtype=np.int64)
     return (
-        np.concatenate([p[0] for p in parts]) if parts else empty,  # type: ignore[index]
-        np.concatenate([p[1] for p in parts]) if parts else empty,  # type: ignore[index]
-        np.concatenate([p[2] for p in parts]) if parts else empty,  # type: ignore[index]
-        sum(p[3] for p in parts),  # type: ignore[index,misc]
+        np.concatenate([p[0] for p in parts]) if parts else empty,
+        np.concatenate([p[1] for p in parts]) if parts else empty,
+        np.concatenate([p[2] for p in parts]) if parts else empty,
+        sum(p[3] for p in parts),
     )
 
 
@@ -176,9 +174,7 @@ def _merge(
     return merged, np.sort(where[chosen])
 
 
-def bipartite(
-    features: Features, cands: Candidates, threads: int = 1
-) -> tuple[Candidates, IntArray, Certificate]:
+def bipartite(features: Features, cands: Candidates, threads: int = 1) -> tuple[Candidates, IntArray, Certificate]:
     """Solve on the candidates, price every left-out pair, repeat; see the module docstring.
     Returns the final candidates, the chosen indices into them and the certificate."""
     rounds = priced_in = rescored = 0

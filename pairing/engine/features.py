@@ -123,6 +123,7 @@ def build(rows: Sequence[Person], cols: Sequence[Person], rules: Rules) -> Featu
     same_unit = _equal_table([k[0] for k in unit_keys])
     overlap = _table(windows.keys, overlap_of_windows).astype(F32)
     language = _language_table(languages.keys)
+
     def context(p: Person, with_level: bool) -> tuple[int, int, int, int]:
         return (
             windows.index[utc_window(p)],
@@ -252,7 +253,7 @@ def _teaching(people: tuple[Person, ...], rules: Rules) -> list[list[tuple[int, 
     they are clearly ahead of in a focus skill they teach."""
     out = []
     for person in people:
-        entries = []
+        entries: list[tuple[int, int, int]] = []
         for s, e in person.skills.items():
             if not e.can_teach or not counts(s, rules):
                 continue

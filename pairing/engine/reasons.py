@@ -57,8 +57,7 @@ ALL_RULED_OUT = {
     "previously_paired": "every qualified {one} was paired with you before",
     "blocked": "every qualified {one} is blocked from pairing with you",
     "learning_floor": (
-        "no qualified {one} is {gap} or more levels ahead of you in a skill you want "
-        "(the program's learning floor)"
+        "no qualified {one} is {gap} or more levels ahead of you in a skill you want (the program's learning floor)"
     ),
 }
 
@@ -203,7 +202,8 @@ def _open(features: Features, scores: np.ndarray, floor: int | None, what: str) 
     if floor is not None and (scores < floor).all():
         return (
             "below_floor",
-            f"every pair open to you scores below {floor / SCORE_SCALE:g}, the floor this run raised the weakest pair to",
+            f"every pair open to you scores below {floor / SCORE_SCALE:g}, "
+            "the floor this run raised the weakest pair to",
         )
     if (scores <= 0).all():
         return ("no_gain", f"the only {_who(features)} who have room and {what} would add nothing to the total")
@@ -261,7 +261,9 @@ def _ruled_out(features: Features, qualified: np.ndarray, masks: dict[str, np.nd
         if code == "seniority":
             return ("seniority", _seniority_text(rules, one))
         if code in ALL_RULED_OUT:
-            text = ALL_RULED_OUT[code].format(who=many, one=one, hours=rules.min_overlap_hours, gap=rules.learning_floor)
+            text = ALL_RULED_OUT[code].format(
+                who=many, one=one, hours=rules.min_overlap_hours, gap=rules.learning_floor
+            )
             return (code, text)
     failing = {code: int((~mask[qualified]).sum()) for code, mask in masks.items() if code != "self"}
     listed = ", ".join(f"{n} {SHORT[code]}" for code, n in failing.items() if n)

@@ -6,6 +6,7 @@ import dataclasses
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 
 from pairing.engine import assign, candidates, certify, features, quality, reasons
 from pairing.engine.explain import make_pair
@@ -143,7 +144,7 @@ def finish(feats: features.Features, choice: Choice) -> Solution:
     )
     floor = None
     if choice.floor_info is not None:
-        floor = int(round(float(choice.floor_info["floor_score"]) * SCORE_SCALE))  # type: ignore[arg-type]
+        floor = round(float(cast(float, choice.floor_info["floor_score"])) * SCORE_SCALE)
     left_out = reasons.unmatched(feats, rows, cols, cands.scores[chosen], floor=floor)
     figures = quality.figures(feats, cands, chosen, pairs, left_out, choice.optimum, choice.optimality)
     if choice.floor_info is not None:

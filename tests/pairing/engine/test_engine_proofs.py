@@ -149,7 +149,9 @@ def test_a_400_person_pool_pruned_to_one_candidate_is_still_certified_optimal() 
 # --- Reasons --------------------------------------------------------------------------------------
 
 
-def expected_reason(person: Person, role: str, solution: Solution, everyone: dict[int, Person], rules: Rules) -> set[str]:
+def expected_reason(
+    person: Person, role: str, solution: Solution, everyone: dict[int, Person], rules: Rules
+) -> set[str]:
     """The reason codes the facts allow, recomputed in plain Python from the rules, the scores
     and the final solution (a set: near ties may round either way)."""
     pair_score = {}
@@ -264,7 +266,9 @@ def test_the_capacity_reason_is_only_given_when_every_allowed_mentor_is_full_wit
     crowded = solve([mentor], [early, late], Rules(learning_floor=0))
     (left,) = [u for u in crowded.unmatched if u.role == "mentee"]
     assert left.reason == "capacity"
-    assert left.text == "the one mentor you could pair with is full with mentees who score at least as high as you would"
+    assert (
+        left.text == "the one mentor you could pair with is full with mentees who score at least as high as you would"
+    )
 
 
 def test_the_learning_floor_is_the_reason_when_nobody_is_far_enough_ahead() -> None:
@@ -289,13 +293,19 @@ def test_missing_availability_and_work_style_are_said_and_score_neutral_points()
     for factor in ("work_style", "availability", "cross_department"):
         neutral = 100 * NEUTRAL_FACTOR * getattr(weights, factor) / weights.total()
         assert abs(pair.factors[factor] - neutral) < 0.001
-    assert "Similar work style added 4.0 of 8.0 points (neutral: work-style answers not given by either of them)" in text
+    assert (
+        "Similar work style added 4.0 of 8.0 points (neutral: work-style answers not given by either of them)" in text
+    )
     assert "Time for mentoring added 3.5 of 7.0 points (neutral: availability not given by Ada)" in text
     assert "hours a month" not in text and "0 and" not in text
     assert pair.facts["missing"] == {"availability": [1], "work_style": [1, 2], "cross_department": [1, 2]}
     lines = why_you_two(
-        viewer_id=2, partner_name="Ada", flows=[vars(f) for f in pair.flows], factors=pair.factors,
-        weights={"expertise": 70, "work_style": 8, "availability": 7}, facts=pair.facts,
+        viewer_id=2,
+        partner_name="Ada",
+        flows=[vars(f) for f in pair.flows],
+        factors=pair.factors,
+        weights={"expertise": 70, "work_style": 8, "availability": 7},
+        facts=pair.facts,
     )
     said = "\n".join(lines)
     assert "Ada can help you with what you want to learn: skill 3 (their level 5, yours 0)." in said
@@ -326,7 +336,9 @@ def test_a_reverse_pair_says_the_more_junior_colleague_teaches_to_both_readers()
     junior = Person(id=1, level=2, name="Jo", skills={7: SkillEntry(5, 0, True)})
     senior = Person(id=2, level=8, name="Sam", skills={7: SkillEntry(0, 3, False)})
     pair = solve([junior], [senior], Rules(kind="reverse")).pairs[0]
-    assert "Reverse mentoring: the more junior colleague teaches. Jo (career level 2) teaches Sam" in pair.explanation[1]
+    assert (
+        "Reverse mentoring: the more junior colleague teaches. Jo (career level 2) teaches Sam" in pair.explanation[1]
+    )
     flows = [vars(f) for f in pair.flows]
     to_senior = why_you_two(viewer_id=2, partner_name="Jo", flows=flows, factors={}, weights={}, facts=pair.facts)
     to_junior = why_you_two(viewer_id=1, partner_name="Sam", flows=flows, factors={}, weights={}, facts=pair.facts)
