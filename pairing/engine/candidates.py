@@ -1,20 +1,18 @@
 """Score pairs block by block with numpy, apply the hard rules, and keep a short candidate
-list with a bound on everything left out, so pricing (certify.py) can prove the optimum.
+list with bounds on everything left out, so pricing (certify.py) can prove the optimum.
 
-Blockwise sparse scoring. People are grouped by their *context* (working-hour window,
-languages, org unit when the unit rule is on): one small table says which contexts may pair
-at all, so a group of learners is scored only against the teachers whose context passes, and
-within that set the teachers are sorted by career level, so the seniority rule is a slice,
-not a mask. What is left per block is one matrix product for expertise (two with the learning
-floor), one tiny product for the secondary factors, a lookup for cross-department, and the
-sparse rule lists (reporting lines, blocks, previous pairs). Blocks hold about a million
-pairs, so temporaries stay a few MB; blocks run on up to two threads (numpy releases the GIL
-in every heavy step), and results are merged in block order, so output never depends on
-thread timing.
+Blockwise sparse scoring: a block is about a million pairs (some learners x every teacher).
+Expertise and the learning floor are sparse products (a learner row has a handful of wanted
+skills, so `csr @ dense` costs a few ns per pair and needs no BLAS); the unit, language,
+working-hour and seniority rules are one lookup in a small context-by-context table; the
+secondary factors are one 11-wide product; reporting lines, blocks and previous pairs are
+sparse index lists. Blocks are scored on up to two threads (numpy and scipy release the GIL
+in the heavy steps) and merged in block order on the main thread, so the result never
+depends on thread timing.
 
-For each person the best K allowed partners are kept (rows; and for mentors, columns), and
-for each row and column the best score that was *left out* (`row_bound`, `col_bound`): no
-pruned pair scores more. That bound is what lets pricing skip almost every row.
+What is kept: about the best k learners of every teacher (a streaming threshold per column)
+and every learner's best partner. Every allowed pair left out scores at most `col_bound` of
+its column and `row_bound` of its row; that is what lets pricing skip almost every pair.
 """
 
 from __future__ import annotations
