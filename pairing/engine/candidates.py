@@ -262,10 +262,8 @@ def find(features: Features, per_row: int | None, threads: int | None = None, pe
     pair), with bounds on what was left out."""
     n_rows, n_cols = len(features.rows), len(features.cols)
     keep_all = per_row is None
-    if per_row is None:
-        k = n_rows
-    else:
-        k = max(1, min(COLUMN_FACTOR * per_row if per_col is None else per_col, n_rows))
+    wanted = n_rows if per_row is None else (COLUMN_FACTOR * per_row if per_col is None else per_col)
+    k = max(1, min(wanted, n_rows))
     threads = default_threads() if threads is None else threads
     best = np.full(n_rows, -1, dtype=np.int64)
     best_col = np.full(n_rows, -1, dtype=np.int64)
