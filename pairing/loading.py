@@ -143,7 +143,7 @@ def rules_for(
         shared_language=bool(matching.get("shared_language", True)),
         min_overlap_hours=float(matching.get("min_overlap_hours") or 0),
         avoid_previous=bool(matching.get("avoid_previous_pairs", True)),
-        learning_floor=int(matching.get("learning_floor", DEFAULT_LEARNING_FLOOR)),
+        learning_floor=int(_or_default(matching.get("learning_floor"), DEFAULT_LEARNING_FLOOR)),
         previous_pairs=frozenset(previous_pairs),
         blocks=frozenset(blocks),
         requests=frozenset(requests),
@@ -153,6 +153,10 @@ def rules_for(
 
 
 # --- Small helpers ------------------------------------------------------------------------------
+
+
+def _or_default(value: Any, default: Any) -> Any:
+    return default if value is None else value
 
 
 @cache

@@ -41,15 +41,22 @@ def _peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
 
 
+def _cpu() -> float:
+    """CPU seconds of this process, every thread (on a busy shared box the wall clock
+    mostly measures the queue for a core; CPU time is the engine's own cost)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def case_engine(n: int, kind: Kind, per_person: int | None, seed: int, greedy_too: bool = False) -> Figures:
     """The engine as a match run uses it, stage by stage."""
     pool = synthetic.generate(n, kind=kind, seed=seed, candidates_per_person=per_person)
     pool_mib = _peak_mib()
-    t0 = time.perf_counter()
+    c0, t0 = _cpu(), time.perf_counter()
     feats, cands = prepare(pool.mentors, pool.mentees, pool.rules)
     t1 = time.perf_counter()
     choice = choose(feats, cands)
-    t2 = time.perf_counter()
+    t2, c2 = time.perf_counter(), _cpu()
     solution = finish(feats, choice)
     t3 = time.perf_counter()
     optimum = cast(dict[str, Any], solution.quality["optimum"])
@@ -62,6 +69,7 @@ def case_engine(n: int, kind: Kind, per_person: int | None, seed: int, greedy_to
         "scoring s": round(t1 - t0, 2),
         "solve + proof s": round(t2 - t1, 2),
         "engine s": round(t2 - t0, 2),
+        "engine CPU s": round(c2 - c0, 2),
         "explain + reasons + figures s": round(t3 - t2, 2),
         "status": optimum["status"],
         "rounds": optimum.get("rounds"),
@@ -91,17 +99,18 @@ def case_engine(n: int, kind: Kind, per_person: int | None, seed: int, greedy_to
 def case_dense(n: int, kind: Kind, seed: int) -> Figures:
     """Every allowed pair scored and kept, one exact solve over all of them."""
     pool = synthetic.generate(n, kind=kind, seed=seed, candidates_per_person=None)
-    t0 = time.perf_counter()
+    c0, t0 = _cpu(), time.perf_counter()
     feats, cands = prepare(pool.mentors, pool.mentees, pool.rules)
     t1 = time.perf_counter()
     chosen = assign.assign(feats, cands)
-    t2 = time.perf_counter()
+    t2, c2 = time.perf_counter(), _cpu()
     return {
         "case": f"dense {kind} {n:,}",
         "allowed pairs": len(cands),
         "scoring s": round(t1 - t0, 2),
         "solve s": round(t2 - t1, 2),
         "dense s": round(t2 - t0, 2),
+        "dense CPU s": round(c2 - c0, 2),
         "total score": round(int(cands.scores[chosen].sum()) / SCORE_SCALE, 3),
         "peak RSS MiB": round(_peak_mib()),
     }
@@ -183,15 +192,20 @@ def main(argv: list[str] | None = None) -> int:
     per_person = args.candidates if args.candidates is not None else _default_k()
     rows: list[tuple[str, int, Figures, Figures, str]] = []
     print(f"cpus {os.cpu_count()}, load average at start {_load()}", flush=True)
-    for kind, n in plan(args):
+    cases = plan(args)
+    # Every engine case first, then the dense baselines (slower, and the largest may be stopped).
+    for kind, n in cases:
         load = _load()
         engine = run_case(("engine", (n, kind, per_person, args.seed, args.greedy)), args.timeout)
         print(_format(dict(engine), load), flush=True)
-        dense: Figures = {}
-        if not args.no_dense and n <= args.dense_up_to:
-            dense = run_case(("dense", (n, kind, args.seed)), args.timeout)
-            print(_format(dict(dense), _load()), flush=True)
-        rows.append((kind, n, engine, dense, load))
+        rows.append((kind, n, engine, {}, load))
+    for i, (kind, n) in enumerate(cases):
+        if args.no_dense or n > args.dense_up_to:
+            continue
+        load = _load()
+        dense = run_case(("dense", (n, kind, args.seed)), args.timeout)
+        print(_format(dict(dense), load), flush=True)
+        rows[i] = (kind, n, rows[i][2], dense, f"{rows[i][4]}; dense: {load}")
     for n in args.shuffle:
         print(_format(run_case(("shuffle", (n, args.kind, per_person, args.seed)), args.timeout), _load()), flush=True)
     print(table(rows))
@@ -206,9 +220,9 @@ def _default_k() -> int | None:
 
 def table(rows: list[tuple[str, int, Figures, Figures, str]]) -> str:
     lines = [
-        "| case | allowed pairs | engine s (scoring + solve/proof) | peak RSS MiB | rounds | status | total |"
-        " dense s | dense RSS MiB | dense total | speed-up | load avg (1/5/15 min) |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| case | allowed pairs | engine s (scoring + solve/proof) | engine CPU s | peak RSS MiB | rounds |"
+        " status | total | dense s | dense CPU s | dense RSS MiB | dense total | speed-up (wall / CPU) | load avg (1/5/15 min) |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for kind, n, e, d, load in rows:
         engine_s = e.get("engine s")
@@ -216,12 +230,16 @@ def table(rows: list[tuple[str, int, Figures, Figures, str]]) -> str:
         status = e.get("status", "stopped")
         if e.get("gap") is not None and status == "bounded":
             status = f"bounded, gap {100 * e['gap']:.3f}%"
+        engine_cpu, dense_cpu = e.get("engine CPU s"), d.get("dense CPU s")
+        speed = "-"
+        if dense_s and engine_s and dense_cpu and engine_cpu:
+            speed = f"{dense_s / engine_s:.1f}x / {dense_cpu / engine_cpu:.1f}x"
+        allowed = e.get("allowed pairs")
         lines.append(
-            f"| {kind} {n:,} | {e.get('allowed pairs', '?'):,} | {engine_s} ({e.get('scoring s')} + "
-            f"{e.get('solve + proof s')}) | {e.get('peak RSS MiB', '?')} | {e.get('rounds', '?')} | {status} | "
-            f"{e.get('total score', '?')} | {dense_s if d else '-'} | {d.get('peak RSS MiB', '-')} | "
-            f"{d.get('total score', '-')} | "
-            f"{f'{dense_s / engine_s:.1f}x' if dense_s and engine_s else '-'} | {load} |"
+            f"| {kind} {n:,} | {f'{allowed:,}' if allowed is not None else '?'} | {engine_s} ({e.get('scoring s')} + "
+            f"{e.get('solve + proof s')}) | {engine_cpu} | {e.get('peak RSS MiB', '?')} | {e.get('rounds', '?')} | "
+            f"{status} | {e.get('total score', '?')} | {dense_s or d.get('stopped after s', '-')} | "
+            f"{dense_cpu or '-'} | {d.get('peak RSS MiB', '-')} | {d.get('total score', '-')} | {speed} | {load} |"
         )
     return "\n".join(lines)
 
