@@ -9,6 +9,7 @@ import numpy as np
 from pairing.engine import Kind, Person, Rules, SkillEntry
 from pairing.engine.assign import TIE_RANGE, assign, tie_breakers
 from pairing.engine.benchmark import case_dense, case_engine, case_shuffle, table
+from pairing.engine.candidates import COLUMN_FACTOR
 from pairing.engine.greedy import best_first, in_turn
 from pairing.engine.rules import broken_rules, hours_overlap, qualifying_level, shares_language
 from pairing.engine.score import cross_department, mutual_gain, skill_credit, work_style_similarity
@@ -92,9 +93,13 @@ def test_pruning_keeps_each_persons_best_and_bounds_everything_left_out() -> Non
     for r, c, s in zip(dense.rows.tolist(), dense.cols.tolist(), dense.scores.tolist(), strict=True):
         if (r, c) not in kept:
             assert s <= cands.row_bound[r] and s <= cands.col_bound[c]
-    for r in range(len(feats.rows)):  # each mentee's two best partners are kept
-        best = sorted(dense.scores[dense.rows == r].tolist(), reverse=True)[:2]
-        assert sorted(cands.scores[cands.rows == r].tolist(), reverse=True)[:2] == best
+    for r in range(len(feats.rows)):  # each mentee keeps their best partner
+        best = dense.scores[dense.rows == r].max(initial=-1)
+        assert cands.scores[cands.rows == r].max(initial=-1) == best
+    per_mentor = COLUMN_FACTOR * 2  # each mentor keeps at least their best 8 mentees
+    for c in range(len(feats.cols)):
+        wanted = sorted(dense.scores[dense.cols == c].tolist(), reverse=True)[:per_mentor]
+        assert sorted(cands.scores[cands.cols == c].tolist(), reverse=True)[: len(wanted)] == wanted
 
 
 def test_the_benchmark_cases_run_on_small_pools() -> None:
