@@ -34,7 +34,7 @@ BLOCK_ELEMENTS = 1_000_000
 # Candidates are chosen per column (mentor): a mentor's dual price settles deep in its list
 # (a few slots, hundreds of possible mentees), so the bound on what a mentor left out is what
 # lets pricing skip almost every left-out pair. COLUMN_FACTOR x candidates_per_person each.
-COLUMN_FACTOR = 4
+COLUMN_FACTOR = 16
 BUCKET = 250  # 0.25 points: the resolution of the per-column thresholds
 BUCKETS = 100 * SCORE_SCALE // BUCKET + 1
 Mask = NDArray[np.bool_]
@@ -80,10 +80,11 @@ def block_rows(features: Features) -> int:
     return max(16, BLOCK_ELEMENTS // max(len(features.cols), 1))
 
 
-def blocks(features: Features, rows: IntArray | None = None) -> list[IntArray]:
-    """`rows` (default: every row) in blocks of about BLOCK_ELEMENTS pairs."""
+def blocks(features: Features, rows: IntArray | None = None, widen: int = 1) -> list[IntArray]:
+    """`rows` (default: every row) in blocks of about BLOCK_ELEMENTS pairs (x `widen`, for
+    passes that score only a few columns per row)."""
     rows = np.arange(len(features.rows), dtype=np.int64) if rows is None else np.asarray(rows, dtype=np.int64)
-    step = block_rows(features)
+    step = block_rows(features) * widen
     return [rows[start : start + step] for start in range(0, len(rows), step)]
 
 
@@ -223,9 +224,9 @@ class _Stream:
         self.rows.append(rows[r])
         self.cols.append(c)
         self.scores.append(scores)
-        self.hist += np.bincount(c * BUCKETS + _bucket(scores), minlength=self.n_cols * BUCKETS).reshape(
-            self.n_cols, BUCKETS
-        )
+        # Touch only the kept entries: a full-size bincount per block would cost n_cols x
+        # BUCKETS per block (12 million at 100,000 people), far more than the block itself.
+        np.add.at(self.hist.reshape(-1), c * BUCKETS + _bucket(scores), 1)
         self.size += len(r)
         if self.size > 2 * self.last + self.k * self.n_cols:
             self.cut()

@@ -39,6 +39,7 @@ from pairing.engine.candidates import Candidates, blocks, run_blocks, score_bloc
 from pairing.engine.features import Features, IntArray
 
 MAX_ROUNDS = 60
+PRICING_WIDEN = 8
 
 
 @dataclass(frozen=True)
@@ -129,6 +130,7 @@ def _price(
     it join the candidates. Returns (rows, cols, scores, pairs scored)."""
     starts = np.searchsorted(cands.rows, rows, "left")
     ends = np.searchsorted(cands.rows, rows, "right")
+    n_cols = len(features.cols)
 
     def work(block: IntArray) -> tuple[IntArray, IntArray, IntArray, int]:
         need = np.minimum(cands.row_bound[block][:, None], cands.col_bound[None, :]) >= (u[block][:, None] + v[None, :])
@@ -142,14 +144,19 @@ def _price(
         if len(subset) == 0:
             return block[:0], block[:0], block[:0], 0
         need = need[:, subset]
-        scaled = score_block(features, block, subset).astype(np.int64)
+        if 4 * len(subset) > n_cols:  # gathering most columns costs more than scoring them all
+            scaled = score_block(features, block)[:, subset].astype(np.int64)
+        else:
+            scaled = score_block(features, block, subset).astype(np.int64)
         # ">=" rather than ">": a pair that ties the dual prices is added too, which keeps
         # the proof safe against a one-unit rounding difference between blocks.
         better = need & (scaled >= 0) & (scaled >= u[block][:, None] + v[subset][None, :])
         r, c = np.nonzero(better)
         return block[r], subset[c], scaled[r, c], int(need.sum())
 
-    parts = run_blocks(work, blocks(features, rows), threads)
+    # Wide blocks: each scores only the columns some of its rows need, and gathering those
+    # columns is paid once per block.
+    parts = run_blocks(work, blocks(features, rows, widen=PRICING_WIDEN), threads)
     empty = np.zeros(0, dtype=np.int64)
     return (
         np.concatenate([p[0] for p in parts]) if parts else empty,
