@@ -221,7 +221,8 @@ def _default_k() -> int | None:
 def table(rows: list[tuple[str, int, Figures, Figures, str]]) -> str:
     lines = [
         "| case | allowed pairs | engine s (scoring + solve/proof) | engine CPU s | peak RSS MiB | rounds |"
-        " status | total | dense s | dense CPU s | dense RSS MiB | dense total | speed-up (wall / CPU) | load avg (1/5/15 min) |",
+        " status | total | dense s | dense CPU s | dense RSS MiB | dense total | speed-up (wall / CPU) |"
+        " load avg (1/5/15 min) |",
         "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for kind, n, e, d, load in rows:
