@@ -18,8 +18,9 @@ its column and `row_bound` of its row; that is what lets pricing skip almost eve
 from __future__ import annotations
 
 import os
+from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -185,6 +186,23 @@ def score_block(features: Features, rows: IntArray, subset: IntArray | None = No
     return scaled
 
 
+def pipeline[T](work: Callable[[IntArray], T], todo: list[IntArray], threads: int) -> Iterator[T]:
+    """work(block) for each block, in block order, with up to 2 x threads blocks scored ahead
+    on worker threads while the caller merges the previous ones (bounded, so memory stays a
+    few blocks whatever the pool size)."""
+    if threads <= 1:
+        yield from (work(b) for b in todo)
+        return
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        ahead: deque[Future[T]] = deque()
+        for block in todo:
+            ahead.append(pool.submit(work, block))
+            if len(ahead) > 2 * threads:
+                yield ahead.popleft().result()
+        while ahead:
+            yield ahead.popleft().result()
+
+
 def run_blocks[T](work: Callable[[IntArray], T], todo: list[IntArray], threads: int) -> list[T]:
     """work(block) for each block, on up to `threads` threads, results in block order."""
     if threads <= 1 or len(todo) <= 1:
@@ -271,22 +289,23 @@ def find(features: Features, per_row: int | None, threads: int | None = None, pe
     stream = _Stream(n_cols, k)
     found: list[tuple[IntArray, IntArray, IntArray]] = []
     allowed = 0
-    todo = blocks(features)
-    for start in range(0, len(todo), 4 * threads):
-        batch = todo[start : start + 4 * threads]
-        scored = run_blocks(lambda b: score_block(features, b), batch, threads)
-        for rows, scaled in zip(batch, scored, strict=True):
-            if n_cols == 0:
-                continue
-            allowed += int(np.count_nonzero(scaled >= 0))
-            where = scaled.argmax(axis=1)
-            best[rows] = scaled[np.arange(len(rows)), where]
-            best_col[rows] = where
-            if keep_all:
-                r, c = np.nonzero(scaled >= 0)
-                found.append((rows[r], c.astype(np.int64), scaled[r, c].astype(np.int64)))
-            else:
-                stream.add(rows, scaled)
+
+    def score(rows: IntArray) -> tuple[IntArray, ScaledBlock, IntArray, int]:
+        scaled = score_block(features, rows)
+        where = scaled.argmax(axis=1) if n_cols else np.zeros(len(rows), dtype=np.int64)
+        return rows, scaled, where, int(np.count_nonzero(scaled >= 0))
+
+    for rows, scaled, where, count in pipeline(score, blocks(features), threads):
+        if n_cols == 0:
+            continue
+        allowed += count
+        best[rows] = scaled[np.arange(len(rows)), where]
+        best_col[rows] = where
+        if keep_all:
+            r, c = np.nonzero(scaled >= 0)
+            found.append((rows[r], c.astype(np.int64), scaled[r, c].astype(np.int64)))
+        else:
+            stream.add(rows, scaled)
     if keep_all:
         rows = np.concatenate([f[0] for f in found]) if found else np.zeros(0, np.int64)
         cols = np.concatenate([f[1] for f in found]) if found else np.zeros(0, np.int64)
