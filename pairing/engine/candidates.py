@@ -319,7 +319,7 @@ def find(features: Features, per_row: int | None, threads: int | None = None, pe
         cols = np.concatenate([cols, best_col[has]])
         scores = np.concatenate([scores, best[has]])
     if features.general:
-        rows, cols, scores = _undirected(rows, cols, scores, n_rows)
+        rows, cols, scores = merge_directions(rows, cols, scores, n_rows)
         bound = int(np.clip(best, 0, None).sum()) // 2
     else:
         rows, cols, scores = _unique(rows, cols, scores, n_cols)
@@ -362,7 +362,7 @@ def _unique(rows: IntArray, cols: IntArray, values: IntArray, n_cols: int) -> tu
     return code // n_cols, code % n_cols, values[first]
 
 
-def _undirected(rows: IntArray, cols: IntArray, values: IntArray, n: int) -> tuple[IntArray, IntArray, IntArray]:
+def merge_directions(rows: IntArray, cols: IntArray, values: IntArray, n: int) -> tuple[IntArray, IntArray, IntArray]:
     """Each edge once as (lower index, higher index); an edge kept by either end stays.
 
     The two ends may compute a score one unit apart (float rounding in different blocks),

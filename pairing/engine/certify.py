@@ -35,7 +35,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from pairing.engine import assign
-from pairing.engine.candidates import Candidates, blocks, run_blocks, score_block
+from pairing.engine.candidates import Candidates, blocks, merge_directions, run_blocks, score_block
 from pairing.engine.features import Features, IntArray
 
 MAX_ROUNDS = 60
@@ -253,13 +253,9 @@ def general_bound(features: Features, certificate: Certificate) -> int:
 
 
 def undirected(cands: Candidates, n: int) -> Candidates:
-    low, high = np.minimum(cands.rows, cands.cols), np.maximum(cands.rows, cands.cols)
-    code = low * n + high
-    order = np.lexsort((-cands.scores, code))
-    code, values = code[order], cands.scores[order]
-    first = np.ones(len(code), dtype=bool)
-    first[1:] = code[1:] != code[:-1]
-    return replace(cands, rows=code[first] // n, cols=code[first] % n, scores=values[first])
+    """Each edge once (lower index first), keeping the higher of its two directed scores."""
+    rows, cols, scores = merge_directions(cands.rows, cands.cols, cands.scores, n)
+    return replace(cands, rows=rows, cols=cols, scores=scores)
 
 
 __all__ = ["Certificate", "bipartite", "double_cover", "duals", "general_bound", "undirected"]
