@@ -18,8 +18,9 @@ allowed pairs. That is the certificate.
 3. Price every pair left out: its score is at most row_bound[r] and col_bound[c] (kept by the
    candidate search), so only pairs with min(row_bound, col_bound) >= u_r + v_c are scored
    again (a few per thousand); pairs with reduced cost s - u - v >= 0 join the candidates.
-4. Repeat until no pair prices in. Then the assignment is certified optimal: `rounds` counts
-   the solves.
+4. Repeat while a priced-in pair strictly improves (s > u + v). When none does, no allowed
+   pair anywhere has a positive reduced cost and the assignment is certified optimal:
+   `rounds` counts the solves.
 
 General pools (reciprocal, peer): the same machinery on the bipartite double cover (everyone
 once as a learner, once as a teacher) certifies D, the optimum of the fractional relaxation;

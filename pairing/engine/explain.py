@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from pairing.engine.model import NEUTRAL_FACTOR, Pair, Person, Rules, SkillFlow
+from pairing.engine.model import Pair, Person, Rules, SkillFlow
 from pairing.engine.score import Breakdown, breakdown
 
 FACTOR_WORDS = {
@@ -162,4 +162,4 @@ def _expertise_line(mentor: Person, mentee: Person, result: Breakdown, rules: Ru
     )
 
 
-__all__ = ["NEUTRAL_FACTOR", "explain", "facts", "make_pair", "missing", "plural"]
+__all__ = ["explain", "facts", "make_pair", "missing", "plural"]
