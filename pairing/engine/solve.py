@@ -19,6 +19,7 @@ from pairing.engine.model import SCORE_SCALE, Person, Rules, Solution
 # at load 8-12), with a certified bound from the double cover.
 EXACT_GENERAL_PAIRS = 150_000
 GENERAL_FACTOR = 12
+GENERAL_ONE_PASS = 40_000_000  # people squared: up to about 6,300 people, score everything once
 
 
 @dataclass(frozen=True)
@@ -57,10 +58,17 @@ def prepare(
         _unique_ids(mentors, "mentors")
         _unique_ids(mentees, "mentees")
         feats = features.build(mentees, mentors, rules)
-    per_col = None
-    if rules.is_general and rules.candidates_per_person is not None:
-        per_col = max(1, rules.candidates_per_person * candidates.COLUMN_FACTOR // GENERAL_FACTOR)
-    return feats, candidates.find(feats, rules.candidates_per_person, threads, per_col=per_col)
+    if rules.is_general and len(feats.rows) ** 2 <= GENERAL_ONE_PASS:
+        # Small enough to keep every allowed pair in one pass: the exact solve needs them
+        # all when there are few, and a short list is cut from them otherwise.
+        return feats, candidates.find(feats, None, threads)
+    return feats, candidates.find(feats, rules.candidates_per_person, threads, per_col=_general_per_col(rules))
+
+
+def _general_per_col(rules: Rules) -> int | None:
+    if not rules.is_general or rules.candidates_per_person is None:
+        return None
+    return max(1, rules.candidates_per_person * candidates.COLUMN_FACTOR // GENERAL_FACTOR)
 
 
 def choose(feats: features.Features, cands: candidates.Candidates, threads: int | None = None) -> Choice:
@@ -100,8 +108,11 @@ def choose(feats: features.Features, cands: candidates.Candidates, threads: int 
 
 
 def _general(feats: features.Features, cands: candidates.Candidates, threads: int) -> Choice:
+    per_person = feats.rules.candidates_per_person
     if not cands.complete and cands.allowed <= EXACT_GENERAL_PAIRS:
         cands = candidates.find(feats, None, threads)
+    elif cands.complete and per_person is not None and cands.allowed > EXACT_GENERAL_PAIRS:
+        cands = candidates.find(feats, per_person, threads, per_col=_general_per_col(feats.rules))
     if cands.complete:
         chosen = assign.matching(feats, cands)
         optimum = int(cands.scores[chosen].sum())

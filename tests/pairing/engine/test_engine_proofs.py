@@ -357,3 +357,25 @@ def test_reported_figures_never_claim_optimal_without_a_proof() -> None:
     assert optimum["optimal"] is (optimum["status"] in {"certified", "exact"} or optimum["gap"] == 0)
     assert float(optimum["upper_bound"]) >= solution.total - 0.001 * len(solution.pairs)
     assert np.isfinite(float(optimum["gap"]))
+
+
+def test_a_general_pool_above_the_exact_limit_is_solved_on_a_short_list_within_its_certified_bound(
+    monkeypatch: object,
+) -> None:
+    import importlib
+
+    from pairing.engine.synthetic import generate
+
+    solve_module = importlib.import_module("pairing.engine.solve")  # the module, not the function
+
+    pool = generate(300, kind="peer", seed=4, candidates_per_person=2)
+    exact = solve(pool.mentors, pool.mentees, pool.rules)
+    assert exact.quality["optimum"]["status"] == "exact"  # type: ignore[index]
+    monkeypatch.setattr(solve_module, "EXACT_GENERAL_PAIRS", 0)  # type: ignore[attr-defined]
+    bounded = solve(pool.mentors, pool.mentees, pool.rules)
+    optimum = bounded.quality["optimum"]
+    assert isinstance(optimum, dict) and optimum["status"] == "bounded"
+    slack = 0.001 * len(exact.pairs)  # reported scores are rounded to 0.001
+    assert float(optimum["upper_bound"]) >= exact.total - slack
+    assert bounded.total <= exact.total + slack
+    assert optimum["gap"] <= 0.001
