@@ -79,3 +79,13 @@ class RequestForm(forms.Form):
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class RunStartForm(forms.Form):
+    raise_floor = forms.BooleanField(
+        label="Raise the weakest pair",
+        required=False,
+        widget=forms.CheckboxInput(attrs={"aria-describedby": "id_raise_floor_help"}),
+        help_text="Fairness first: the highest floor at which as many people still pair, then the best "
+        "total above it. The run shows what it cost in total score and how much the weakest pair gained.",
+    )

@@ -36,6 +36,7 @@ from mentorship.mentorships.models import Mentorship, MentorshipStatus
 from mentorship.participants.models import WORK_STYLE_QUESTIONS
 from mentorship.participants.orgtree import DEFAULT_DEPARTMENT_LEVEL, OrgTree
 from mentorship.participants.reporting import ReportingLines
+from mentorship.programs.defaults import DEFAULT_LEARNING_FLOOR
 from mentorship.programs.models import Enrollment, EnrollmentRole, Program, ProgramKind
 from mentorship.programs.services import focus_skill_ids
 from pairing import engine
@@ -107,6 +108,8 @@ class Pool:
             "requests": len(rules.requests),
             "weights": {name: getattr(rules.weights, attr) for name, attr in WEIGHT_FIELDS.items()},
             "candidates_per_person": rules.candidates_per_person,
+            "learning_floor": rules.learning_floor,
+            "raise_floor": rules.raise_floor,
             "mentors": len(self.mentors),
             "mentees": len(self.mentees),
             "already_paired": len(self.already_paired),
@@ -146,6 +149,7 @@ def rules_for(
         shared_language=bool(matching.get("shared_language", True)),
         min_overlap_hours=float(matching.get("min_overlap_hours") or 0),
         avoid_previous=bool(matching.get("avoid_previous_pairs", True)),
+        learning_floor=int(_or_default(matching.get("learning_floor"), DEFAULT_LEARNING_FLOOR)),
         previous_pairs=frozenset(previous_pairs),
         blocks=frozenset(blocks),
         requests=frozenset(requests),
@@ -155,6 +159,10 @@ def rules_for(
 
 
 # --- Small helpers ------------------------------------------------------------------------------
+
+
+def _or_default(value: Any, default: Any) -> Any:
+    return default if value is None else value
 
 
 @cache
@@ -174,7 +182,12 @@ def department_level(program: Program) -> int:
 
 
 def _work_style(values: Iterable[int | None]) -> tuple[int, ...]:
-    return tuple(NEUTRAL_WORK_STYLE if v is None else int(v) for v in values)
+    """No answers: () (the engine treats the factor as missing, neutral and said so); some
+    answers: the missing ones count as the neutral middle answer."""
+    answers = list(values)
+    if all(v is None for v in answers):
+        return ()
+    return tuple(NEUTRAL_WORK_STYLE if v is None else int(v) for v in answers)
 
 
 def _person_skills(
@@ -357,7 +370,7 @@ def load_pool(
             line_ids=frozenset(lines.chain(pid)),
             languages=frozenset(languages or ()),
             utc_offset=_offset_hours(tz or "UTC", on),
-            availability=float(hours or 0),
+            availability=None if hours is None else float(hours),
             work_style=_work_style(row[13:]),
         )
         members[pid] = Member(pid, name, title, role, unit, capacity)

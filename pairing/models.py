@@ -110,6 +110,9 @@ class Proposal(models.Model):
     factors = models.JSONField(default=dict)  # points per factor; they add up to the score
     flows = models.JSONField(default=list)  # skills flowing teacher -> learner (engine SkillFlow)
     explanation = models.JSONField(default=list)  # the engine's lines, for HR
+    # What the explanation rests on (engine Pair.facts): missing data per factor, the junior
+    # teacher of a reverse pair; the pair's own page words them in the second person.
+    facts = models.JSONField(default=dict, blank=True)
     broken_rules = models.JSONField(default=list, blank=True)  # hard rules HR overrode (manual pairs)
     source = models.CharField(max_length=6, choices=ProposalSource.choices, default=ProposalSource.SOLVER)
     pinned = models.BooleanField(default=False)

@@ -73,6 +73,7 @@ BROKEN_RULE_WORDS = {
     "previously_paired": "They were paired before.",
     "blocked": "This pair was removed or declined earlier in this program.",
     "skills": "Nobody learns anything: the mentor cannot teach a wanted skill at a level clearly ahead.",
+    "learning_floor": "The mentor is not far enough ahead in any wanted skill for the program's learning floor.",
 }
 
 
@@ -107,14 +108,18 @@ def _check_matchable(program: Program) -> None:
         )
 
 
-def _create_run(*, program: Program, by: User, based_on: MatchRun | None = None) -> MatchRun:
+def _create_run(
+    *, program: Program, by: User, based_on: MatchRun | None = None, options: dict[str, Any] | None = None
+) -> MatchRun:
     """A queued run; the program row must be locked. The constraint catches what the lock cannot
     (a lock-free database such as SQLite under concurrent writers, or a bug elsewhere)."""
     if MatchRun.objects.filter(program=program, status__in=ACTIVE_RUN_STATUSES).exists():
         raise ValidationError(RUN_ALREADY_ACTIVE)
     try:
         with transaction.atomic():
-            run = MatchRun.objects.create(program=program, started_by=by, based_on=based_on)
+            run = MatchRun.objects.create(
+                program=program, started_by=by, based_on=based_on, parameters={"options": dict(options or {})}
+            )
     except IntegrityError as error:
         raise ValidationError(RUN_ALREADY_ACTIVE) from error
     audit_record(
@@ -135,11 +140,21 @@ def _enqueue(run_id: int) -> None:
 
 
 @transaction.atomic
-def match_run_start(*, program: Program, by: User) -> MatchRun:
-    """Queue a fresh run over the whole pool; the worker solves it (match_run_execute)."""
+def match_run_start(*, program: Program, by: User, raise_floor: bool = False) -> MatchRun:
+    """Queue a fresh run over the whole pool; the worker solves it (match_run_execute).
+
+    raise_floor: the fairness option, "raise the weakest pair": the highest floor at which as
+    many people still pair, then the best total above it; the run shows the cost in total
+    score and the floor gained."""
     program = _lock_program(program)
     _check_matchable(program)
-    return _create_run(program=program, by=by)
+    return _create_run(program=program, by=by, options={"raise_floor": bool(raise_floor)})
+
+
+def run_options(run: MatchRun) -> dict[str, Any]:
+    """The options HR chose when starting the run (older runs have none)."""
+    options = (run.parameters or {}).get("options") or {}
+    return {"raise_floor": bool(options.get("raise_floor", False))}
 
 
 def latest_run(program: Program) -> MatchRun | None:
@@ -173,7 +188,7 @@ def match_run_resolve(*, run: MatchRun, by: User) -> MatchRun:
     blocked (they are read from the program's removed proposals when the new run loads)."""
     run = _lock_editable_run(run)
     kept = list(run.proposals.filter(Q(pinned=True) | Q(source=ProposalSource.MANUAL), status=ProposalStatus.PROPOSED))
-    new_run = _create_run(program=run.program, by=by, based_on=run)
+    new_run = _create_run(program=run.program, by=by, based_on=run, options=run_options(run))
     Proposal.objects.bulk_create(
         [
             Proposal(
@@ -184,6 +199,7 @@ def match_run_resolve(*, run: MatchRun, by: User) -> MatchRun:
                 factors=p.factors,
                 flows=p.flows,
                 explanation=p.explanation,
+                facts=p.facts,
                 broken_rules=p.broken_rules,
                 source=p.source,
                 pinned=True,
@@ -207,6 +223,7 @@ def _proposal(run: MatchRun, pair: engine.Pair, **extra: Any) -> Proposal:
         factors=dict(pair.factors),
         flows=_flow_dicts(pair),
         explanation=list(pair.explanation),
+        facts=dict(pair.facts),
         **extra,
     )
 
@@ -230,6 +247,8 @@ def match_run_execute(*, run_id: int) -> bool:
             timings: dict[str, float] = {}
             started = time.perf_counter()
             pool = load_pool(run.program, kept_pairs=kept)
+            if run_options(run)["raise_floor"]:
+                pool.rules = dataclasses.replace(pool.rules, raise_floor=True)
             timings["load"] = time.perf_counter() - started
             heartbeat.check()
             solution = engine.solve(pool.mentors, pool.mentees, pool.rules, timings=timings)
@@ -270,7 +289,7 @@ def _store(
     quality = dict(solution.quality)
     kept = run.proposals.count() - len(solution.pairs)
     quality["kept"] = {"pairs": kept, "total_score": round(kept_total, 3)}
-    run.parameters = pool.parameters()
+    run.parameters = {**pool.parameters(), "options": run_options(run)}
     run.quality = quality
     run.skill_gaps = skill_gaps(pool.mentors, learners, pool.rules)
     timings["store"] = time.perf_counter() - started
@@ -410,6 +429,7 @@ def manual_pair_check(*, run: MatchRun, mentor_id: int, mentee_id: int) -> Manua
         pair = dataclasses.replace(pair, mentor_id=mentor_id, mentee_id=mentee_id)
     broken = broken_rules(mentor, mentee, rules)
     if not has_skill_flow(mentor, mentee, rules):
+        broken = [code for code in broken if code != "learning_floor"]
         broken.append("skills")
     conflicts = []
     live = run.proposals.exclude(status=ProposalStatus.REMOVED)

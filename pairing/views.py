@@ -26,7 +26,7 @@ from mentorship.programs.eligibility import load_unit_tree, units_with_descendan
 from mentorship.programs.models import Enrollment, EnrollmentRole, Program, ProgramStatus
 from pairing import services
 from pairing.explaining import why_you_two
-from pairing.forms import ManualPairForm, ProposalFilterForm, RequestForm, ResponseForm
+from pairing.forms import ManualPairForm, ProposalFilterForm, RequestForm, ResponseForm, RunStartForm
 from pairing.models import (
     MatchRun,
     Proposal,
@@ -126,6 +126,7 @@ def program_runs(request: HttpRequest, program_id: int) -> HttpResponse:
             "can_run": services.can_run_matching(request.user, program),
             "matchable": program.status == ProgramStatus.MATCHING,
             "active_run": next((run for run in page.object_list if run.is_active), None),
+            "start_form": RunStartForm(),
         },
     )
 
@@ -134,8 +135,16 @@ def program_runs(request: HttpRequest, program_id: int) -> HttpResponse:
 @login_required
 def run_start(request: HttpRequest, program_id: int) -> HttpResponse:
     program = _program_for_hr(request, program_id, to_change=True)
+    form = RunStartForm(request.POST)
+    if not form.is_valid():  # a checkbox cannot really fail; a hostile value is a 400
+        messages.error(request, "The run options were not understood.")
+        return redirect("pairing:program_runs", program.pk)
     try:
-        run = services.match_run_start(program=program, by=request.user)  # type: ignore[arg-type]
+        run = services.match_run_start(
+            program=program,
+            by=request.user,  # type: ignore[arg-type]
+            raise_floor=form.cleaned_data["raise_floor"],
+        )
     except ValidationError as error:
         _error(request, error)
         return redirect("pairing:program_runs", program.pk)
@@ -254,6 +263,8 @@ def _run_context(request: HttpRequest, run: MatchRun) -> dict[str, Any]:
         quality=quality,
         unmatched_by_reason=(quality.get("unmatched") or {}).get("by_reason", {}),
         optimum=quality.get("optimum") or {},
+        fairness=quality.get("raise_floor"),
+        gap_percent=round(100 * float((quality.get("optimum") or {}).get("gap") or 0), 3),
         kept=quality.get("kept") or {},
         editable=_editable(run, request.user),
         live_count=run.proposals.exclude(status=ProposalStatus.REMOVED).count(),
@@ -458,6 +469,7 @@ def _proposal_context(request: HttpRequest, proposal: Proposal, form: ResponseFo
         flows=proposal.flows,
         factors=proposal.factors,
         weights=proposal.run.parameters.get("weights", {}),
+        facts=proposal.facts,
     )
     return {
         "proposal": proposal,
@@ -514,6 +526,7 @@ def suggestions(request: HttpRequest, program_id: int) -> HttpResponse:
                 flows=[vars(flow) for flow in suggestion.pair.flows],
                 factors=suggestion.pair.factors,
                 weights=(program.matching or {}).get("weights", {}),
+                facts=suggestion.pair.facts,
             ),
         )
         for suggestion in found

@@ -55,14 +55,18 @@ def _why(mentorship: Mentorship, me: Participant, partner: Participant) -> list[
     flows: list[dict[str, Any]] = []
     factors: dict[str, float] = {}
     weights: dict[str, float] = {}
+    facts: dict[str, Any] = {}
     proposal = mentorship.proposal if mentorship.proposal_id else None
     if proposal is not None:
         flows, factors, weights = proposal.flows, proposal.factors, proposal.run.parameters.get("weights", {})
+        facts = proposal.facts
     else:
         request_row = getattr(mentorship, "self_match_request", None)
         if request_row is not None:
             flows = request_row.flows
-    return why_you_two(viewer_id=me.pk, partner_name=partner.name, flows=flows, factors=factors, weights=weights)
+    return why_you_two(
+        viewer_id=me.pk, partner_name=partner.name, flows=flows, factors=factors, weights=weights, facts=facts
+    )
 
 
 def _session_page(request: HttpRequest, ws: Workspace) -> tuple[Page[Any], list[SessionRow]]:

@@ -19,6 +19,13 @@ DEFAULT_WEIGHTS = {
     "cross_department": 5,
     "requests": 5,
 }
+DEFAULT_LEARNING_FLOOR = 2
+LEARNING_FLOOR_CHOICES = [
+    (0, "Off: any skill the mentor is clearly ahead in"),
+    (2, "At least one wanted skill taught by someone two levels ahead"),
+    (3, "At least one wanted skill taught by someone three levels ahead"),
+]
+
 WEIGHT_NAMES = {
     "expertise": "Complementary expertise",
     "work_style": "Work-style similarity",
@@ -42,6 +49,9 @@ def default_matching(kind: str) -> dict[str, Any]:
         "shared_language": True,
         "min_overlap_hours": 2,
         "avoid_previous_pairs": True,
+        # The learning floor: a proposal must carry at least one wanted skill taught by someone
+        # this many levels ahead of the learner (0 = off: any clearly-ahead teaching counts).
+        "learning_floor": DEFAULT_LEARNING_FLOOR,
         "weights": dict(DEFAULT_WEIGHTS),
     }
     return rules

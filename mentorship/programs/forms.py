@@ -164,6 +164,15 @@ class ProgramForm(forms.Form):
     avoid_previous_pairs = forms.ChoiceField(
         choices=[DEFAULT_CHOICE, *YES_NO], required=False, label="Avoid pairing people who were paired before"
     )
+    learning_floor = forms.TypedChoiceField(
+        choices=[("", "Default (two levels ahead)"), *defaults.LEARNING_FLOOR_CHOICES],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        label="Learning floor",
+        help_text="No pair is proposed only for secondary factors such as timezone or work style: "
+        "each must carry at least this much skill flow.",
+    )
     rating_delay_hours = _bounded(
         1,
         168,
@@ -217,6 +226,7 @@ class ProgramForm(forms.Form):
                 "shared_language",
                 "min_overlap_hours",
                 "avoid_previous_pairs",
+                "learning_floor",
             ],
         ),
         ("Matching weights (they must add up to 100)", [f"weight_{name}" for name in defaults.DEFAULT_WEIGHTS]),
@@ -284,6 +294,7 @@ class ProgramForm(forms.Form):
         }
         for name in MATCHING_BOOLEANS:
             rules[name] = {"yes": True, "no": False}.get(data.get(name) or "")
+        rules["learning_floor"] = data.get("learning_floor")
         rules["weights"] = {
             name: data[f"weight_{name}"] for name in defaults.DEFAULT_WEIGHTS if data.get(f"weight_{name}") is not None
         }
@@ -388,6 +399,7 @@ def initial_for(program: Program) -> dict[str, Any]:
         initial[name] = rules[name]
     for name in MATCHING_BOOLEANS:
         initial[name] = _yes_no(rules[name])
+    initial["learning_floor"] = rules["learning_floor"]
     for name, weight in rules["weights"].items():
         initial[f"weight_{name}"] = weight
     for name in ("rating_delay_hours", "cadence_grace_days", "escalate_after_missed_cycles"):

@@ -37,6 +37,7 @@ MATCHING_LABELS = {
     "shared_language": "Shared language",
     "min_overlap_hours": "Minimum overlap hours",
     "avoid_previous_pairs": "Avoid previous pairs",
+    "learning_floor": "Learning floor (levels ahead; 0 = off)",
 }
 REMINDER_LABELS = {
     "rating_delay_hours": "Ask for a rating after (hours)",
@@ -110,6 +111,8 @@ def matching_errors(rules: dict[str, Any]) -> dict[str, str]:
         errors["department_level"] = f"The department level must be between 1 and {MAX_DEPARTMENT_LEVEL}."
     if rules["min_level_gap"] > rules["max_level_gap"]:
         errors["min_level_gap"] = "The minimum level gap cannot be larger than the maximum level gap."
+    if rules["learning_floor"] not in {value for value, _ in defaults.LEARNING_FLOOR_CHOICES}:
+        errors["learning_floor"] = "Choose one of the learning floors offered."
     return errors
 
 

@@ -10,6 +10,8 @@ Rust blossom implementation, 38-67x faster than networkx on 2,000 people.
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import rustworkx as rx
 from numpy.typing import NDArray
@@ -42,35 +44,36 @@ def tie_breakers(a_ids: IntArray, b_ids: IntArray) -> IntArray:
     return (x % np.uint64(TIE_RANGE)).astype(np.int64)
 
 
-def weights(features: Features, cands: Candidates) -> IntArray:
+def weights(features: Features, cands: Candidates, most_pairs: int | None = None) -> IntArray:
     row_ids = features.rows.ids[cands.rows]
     col_ids = features.cols.ids[cands.cols]
     if features.general:
         row_ids, col_ids = np.minimum(row_ids, col_ids), np.maximum(row_ids, col_ids)
-    most_pairs = len(features.rows) if not features.general else len(features.rows) // 2
+    if most_pairs is None:
+        most_pairs = len(features.rows) if not features.general else len(features.rows) // 2
     multiplier = max(most_pairs, 1) * (TIE_RANGE - 1) + 1
     return cands.scores * multiplier + tie_breakers(col_ids, row_ids)
 
 
 def select(cands: Candidates, keep: NDArray[np.bool_]) -> Candidates:
-    return Candidates(
-        rows=cands.rows[keep],
-        cols=cands.cols[keep],
-        scores=cands.scores[keep],
-        complete=cands.complete,
-        best_per_row=cands.best_per_row,
-        upper_bound=cands.upper_bound,
-    )
+    return dataclasses.replace(cands, rows=cands.rows[keep], cols=cands.cols[keep], scores=cands.scores[keep])
 
 
 def assign(features: Features, cands: Candidates) -> IntArray:
-    """Indices into `cands` of the chosen pairs, sorted."""
+    """Indices into `cands` of the chosen pairs, sorted (exact on the candidates)."""
     if features.general:
-        return _matching(features, cands)
-    return _flow(features, cands, exactly=None)
+        return matching(features, cands)
+    return flow(features, cands)
 
 
-def _flow(features: Features, cands: Candidates, exactly: int | None) -> IntArray:
+def capacity(features: Features) -> IntArray:
+    """Slots per column: mentors' capacities, or 1 each in a general pool's double cover."""
+    if features.general:
+        return np.ones(len(features.cols), dtype=np.int64)
+    return features.cols.capacity
+
+
+def flow(features: Features, cands: Candidates, exactly: int | None = None) -> IntArray:
     """Min-cost flow: mentee -> mentor (cost = -weight) -> sink (capacity).
 
     Each mentee also has a bypass arc straight to the sink at cost 0 ("unmatched"), so the
@@ -80,33 +83,33 @@ def _flow(features: Features, cands: Candidates, exactly: int | None) -> IntArra
     n_rows, n_cols = len(features.rows), len(features.cols)
     sink = n_rows + n_cols
     source = sink + 1
-    flow = min_cost_flow.SimpleMinCostFlow()
-    pair_arcs = flow.add_arcs_with_capacity_and_unit_cost(
-        cands.rows, n_rows + cands.cols, np.ones(len(cands), np.int64), -weights(features, cands)
+    network = min_cost_flow.SimpleMinCostFlow()
+    pair_arcs = network.add_arcs_with_capacity_and_unit_cost(
+        cands.rows, n_rows + cands.cols, np.ones(len(cands), np.int64), -weights(features, cands, most_pairs=n_rows)
     )
     mentees = np.arange(n_rows, dtype=np.int64)
     mentors = np.arange(n_cols, dtype=np.int64)
-    flow.add_arcs_with_capacity_and_unit_cost(
-        n_rows + mentors, np.full(n_cols, sink), features.cols.capacity, np.zeros(n_cols, np.int64)
+    network.add_arcs_with_capacity_and_unit_cost(
+        n_rows + mentors, np.full(n_cols, sink), capacity(features), np.zeros(n_cols, np.int64)
     )
     if exactly is None:
-        flow.add_arcs_with_capacity_and_unit_cost(
+        network.add_arcs_with_capacity_and_unit_cost(
             mentees, np.full(n_rows, sink), np.ones(n_rows, np.int64), np.zeros(n_rows, np.int64)
         )
-        flow.set_nodes_supplies(np.append(mentees, sink), np.append(np.ones(n_rows, np.int64), -n_rows))
+        network.set_nodes_supplies(np.append(mentees, sink), np.append(np.ones(n_rows, np.int64), -n_rows))
     else:
-        flow.add_arcs_with_capacity_and_unit_cost(
+        network.add_arcs_with_capacity_and_unit_cost(
             np.full(n_rows, source), mentees, np.ones(n_rows, np.int64), np.zeros(n_rows, np.int64)
         )
-        flow.set_nodes_supplies(np.array([source, sink]), np.array([exactly, -exactly]))
-    status = flow.solve()
-    if status != flow.OPTIMAL:
+        network.set_nodes_supplies(np.array([source, sink]), np.array([exactly, -exactly]))
+    status = network.solve()
+    if status != network.OPTIMAL:
         raise SolverError(f"min-cost flow ended with status {status}")
-    used: NDArray[np.bool_] = np.asarray(flow.flows(pair_arcs)) > 0
+    used: NDArray[np.bool_] = np.asarray(network.flows(pair_arcs)) > 0
     return np.nonzero(used)[0].astype(np.int64)
 
 
-def _matching(features: Features, cands: Candidates, bonus: int = 0) -> IntArray:
+def matching(features: Features, cands: Candidates, bonus: int = 0) -> IntArray:
     """Maximum-weight matching on the general graph (a bonus per edge favours more pairs)."""
     graph = rx.PyGraph(multigraph=False)
     graph.add_nodes_from(range(len(features.rows)))
@@ -163,7 +166,7 @@ def raise_floor(features: Features, cands: Candidates, chosen: IntArray) -> tupl
         # Any bonus larger than every possible total makes pair count come first.
         heaviest = int(weights(features, above).max()) if len(above) else 0
         bonus = (len(features.rows) // 2) * heaviest + 1
-        picked = _matching(features, above, bonus=bonus)
+        picked = matching(features, above, bonus=bonus)
     else:
-        picked = _flow(features, above, exactly=target)
+        picked = flow(features, above, exactly=target)
     return keep[picked], floor

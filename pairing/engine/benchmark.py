@@ -1,9 +1,18 @@
-"""python -m pairing.engine.benchmark: figures for the matching targets on generated pools.
+"""python -m pairing.engine.benchmark: the engine against a dense baseline on generated pools.
 
-Each case runs in a fresh interpreter so its peak memory (ru_maxrss, which includes the
-generated pool and the interpreter itself) is its own. The default finishes in about two
-minutes; --full runs the issue's sizes (10k and 50k traditional, reciprocal 5k, reciprocal
-2k exact on all allowed pairs, pruning loss and shuffle checks on 2k).
+Each case runs in a fresh interpreter, so its peak memory (ru_maxrss: the interpreter, the
+generated pool and the engine together) is its own. Per size it runs:
+
+- the engine: scoring (blockwise, candidates + bounds), the exact solve on the candidates,
+  pricing until certified (mentor/mentee pools) or the exact / bounded general solve, then
+  explanations, reasons and figures;
+- the dense baseline: the same scorer keeps *every* allowed pair, then one exact solve over
+  all of them (OR-tools min-cost flow; rustworkx blossom for general pools). It needs no
+  proof, which is why it is the reference the engine must beat.
+
+`--table` (default) prints one Markdown table; `--sizes` etc. choose the cases; `--full` is
+the issue's set (10k, 50k, 100k traditional; reciprocal and peer 5k). Expect the larger
+cases to take minutes on a shared two-core machine.
 """
 
 from __future__ import annotations
@@ -11,17 +20,19 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import multiprocessing
+import os
 import random
 import resource
 import sys
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from pairing.engine import assign, greedy, synthetic
+from pairing.engine.candidates import one_blas_thread
 from pairing.engine.io import dumps
 from pairing.engine.model import SCORE_SCALE, Kind, Person
-from pairing.engine.solve import finish, prepare, solve
+from pairing.engine.solve import choose, finish, prepare, solve
 
 Figures = dict[str, Any]
 
@@ -30,82 +41,78 @@ def _peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
 
 
-def case_solve(n: int, kind: Kind, per_person: int | None, seed: int) -> Figures:
-    """Score + exact solve, then both greedy baselines on the same candidates."""
+def _cpu() -> float:
+    """CPU seconds of this process, every thread (on a busy shared box the wall clock
+    mostly measures the queue for a core; CPU time is the engine's own cost)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def case_engine(n: int, kind: Kind, per_person: int | None, seed: int, greedy_too: bool = False) -> Figures:
+    """The engine as a match run uses it, stage by stage."""
     pool = synthetic.generate(n, kind=kind, seed=seed, candidates_per_person=per_person)
-    t0 = time.perf_counter()
+    pool_mib = _peak_mib()
+    c0, t0 = _cpu(), time.perf_counter()
     feats, cands = prepare(pool.mentors, pool.mentees, pool.rules)
     t1 = time.perf_counter()
-    chosen = assign.assign(feats, cands)
-    t2 = time.perf_counter()
-    optimum = int(cands.scores[chosen].sum())
-    solution = finish(feats, cands, chosen, optimum)
+    choice = choose(feats, cands)
+    t2, c2 = time.perf_counter(), _cpu()
+    solution = finish(feats, choice)
     t3 = time.perf_counter()
+    optimum = cast(dict[str, Any], solution.quality["optimum"])
     out: Figures = {
-        "case": f"{kind} {n}" + (" exact (all allowed pairs)" if per_person is None else ""),
-        "people": n,
+        "case": f"{kind} {n:,}",
         "mentors": len(pool.mentors),
         "mentees": len(pool.mentees),
-        "candidate pairs": len(cands),
-        "candidates complete": cands.complete,
+        "allowed pairs": cands.allowed,
+        "candidates first / final": f"{len(cands):,} / {len(choice.cands):,}",
         "scoring s": round(t1 - t0, 2),
-        "solve s": round(t2 - t1, 2),
-        "scoring + solve s": round(t2 - t0, 2),
-        "explain + figures s": round(t3 - t2, 2),
-        "engine total s": round(t3 - t0, 2),
-        "total score": round(optimum / SCORE_SCALE, 1),
+        "solve + proof s": round(t2 - t1, 2),
+        "engine s": round(t2 - t0, 2),
+        "engine CPU s": round(c2 - c0, 2),
+        "explain + reasons + figures s": round(t3 - t2, 2),
+        "status": optimum["status"],
+        "rounds": optimum.get("rounds"),
+        "priced in": optimum.get("priced_in"),
+        "gap": optimum.get("gap"),
+        "total score": round(choice.optimum / SCORE_SCALE, 3),
         "pairs": len(solution.pairs),
         "unmatched": solution.quality["unmatched"],
-        "weakest pair": solution.quality["weakest_pair"],
-        "blocking pairs": solution.quality["blocking_pairs"]["count"],  # type: ignore[index]
+        "pool MiB": round(pool_mib),
+        "peak RSS MiB": round(_peak_mib()),
     }
-    baselines: dict[str, Callable[..., Any]] = {
-        "greedy in turn": greedy.in_turn,
-        "greedy best first": greedy.best_first,
-    }
-    for name, baseline in baselines.items():
-        g0 = time.perf_counter()
-        picked = baseline(feats, cands)
-        seconds = time.perf_counter() - g0
-        total = int(cands.scores[picked].sum())
-        matched = _matched(feats.general, cands, picked, len(feats.rows))
-        out[name] = {
-            "assign s (scoring shared)": round(seconds, 2),
-            "total score": round(total / SCORE_SCALE, 1),
-            "optimum gain %": round(100 * (optimum - total) / total, 2) if total else None,
-            "unmatched learners": len(feats.rows) - matched,
+    if greedy_too:
+        baselines: dict[str, Callable[..., Any]] = {
+            "greedy in turn": greedy.in_turn,
+            "greedy best first": greedy.best_first,
         }
-    out["optimum unmatched learners"] = len(feats.rows) - _matched(feats.general, cands, chosen, len(feats.rows))
-    out["peak RSS MiB"] = round(_peak_mib(), 0)
+        for name, baseline in baselines.items():
+            picked = baseline(feats, choice.cands)
+            total = int(choice.cands.scores[picked].sum())
+            out[name] = {
+                "total score": round(total / SCORE_SCALE, 1),
+                "optimum gain %": round(100 * (choice.optimum - total) / total, 2) if total else None,
+            }
     return out
 
 
-def _matched(general: bool, cands: Any, picked: Any, n: int) -> int:
-    if general:
-        return 2 * len(picked)
-    return len(set(cands.rows[picked].tolist()))
-
-
-def case_pruning(n: int, kind: Kind, per_person: int, seed: int) -> Figures:
+def case_dense(n: int, kind: Kind, seed: int) -> Figures:
+    """Every allowed pair scored and kept, one exact solve over all of them."""
     pool = synthetic.generate(n, kind=kind, seed=seed, candidates_per_person=None)
-    totals = {}
-    for label, k in (("dense", None), ("pruned", per_person)):
-        rules = dataclasses.replace(pool.rules, candidates_per_person=k)
-        t0 = time.perf_counter()
-        feats, cands = prepare(pool.mentors, pool.mentees, rules)
-        chosen = assign.assign(feats, cands)
-        totals[label] = (int(cands.scores[chosen].sum()), len(cands), time.perf_counter() - t0)
-    dense, pruned = totals["dense"][0], totals["pruned"][0]
+    c0, t0 = _cpu(), time.perf_counter()
+    feats, cands = prepare(pool.mentors, pool.mentees, pool.rules)
+    t1 = time.perf_counter()
+    chosen = assign.assign(feats, cands)
+    t2, c2 = time.perf_counter(), _cpu()
     return {
-        "case": f"pruning loss, {kind} {n}, top-{per_person} vs every allowed pair",
-        "dense total": dense / SCORE_SCALE,
-        "dense candidate pairs": totals["dense"][1],
-        "dense s": round(totals["dense"][2], 2),
-        "pruned total": pruned / SCORE_SCALE,
-        "pruned candidate pairs": totals["pruned"][1],
-        "pruned s": round(totals["pruned"][2], 2),
-        "loss %": round(100 * (dense - pruned) / dense, 4) if dense else 0.0,
-        "peak RSS MiB": round(_peak_mib(), 0),
+        "case": f"dense {kind} {n:,}",
+        "allowed pairs": len(cands),
+        "scoring s": round(t1 - t0, 2),
+        "solve s": round(t2 - t1, 2),
+        "dense s": round(t2 - t0, 2),
+        "dense CPU s": round(c2 - c0, 2),
+        "total score": round(int(cands.scores[chosen].sum()) / SCORE_SCALE, 3),
+        "peak RSS MiB": round(_peak_mib()),
     }
 
 
@@ -120,76 +127,126 @@ def case_shuffle(n: int, kind: Kind, per_person: int | None, seed: int) -> Figur
     first = dumps(solve(pool.mentors, pool.mentees, pool.rules))
     rng = random.Random(seed)
     again = dumps(solve(shuffled(pool.mentors, rng), shuffled(pool.mentees, rng), pool.rules))
-    return {
-        "case": f"shuffle check, {kind} {n}",
-        "identical output": first == again,
-        "solution bytes": len(first),
-    }
+    return {"case": f"shuffle check, {kind} {n:,}", "identical output": first == again, "solution bytes": len(first)}
 
 
-CASES: dict[str, Callable[..., Figures]] = {
-    "solve": case_solve,
-    "pruning": case_pruning,
-    "shuffle": case_shuffle,
-}
+CASES: dict[str, Callable[..., Figures]] = {"engine": case_engine, "dense": case_dense, "shuffle": case_shuffle}
 
 
 def _run(job: tuple[str, tuple[Any, ...]]) -> Figures:
     name, args = job
-    return CASES[name](*args)
+    with one_blas_thread():  # as solve() runs; the dense baseline gets the same
+        return CASES[name](*args)
 
 
-def plan(args: argparse.Namespace) -> list[tuple[str, tuple[Any, ...]]]:
-    k, seed = args.candidates, args.seed
+def run_case(job: tuple[str, tuple[Any, ...]], timeout: float) -> Figures:
+    """One case in a fresh interpreter; a case that runs past `timeout` is stopped and
+    reported as such (the dense baseline of a large general pool may not finish)."""
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(1) as worker:
+        pending = worker.apply_async(_run, (job,))
+        try:
+            return pending.get(timeout=timeout)
+        except multiprocessing.TimeoutError:
+            worker.terminate()
+            return {"case": f"{job[0]} {job[1][1]} {job[1][0]:,}", "stopped after s": timeout}
+
+
+def plan(args: argparse.Namespace) -> list[tuple[Kind, int]]:
     if args.full:
         return [
-            ("solve", (10_000, "traditional", k, seed)),
-            ("solve", (10_000, "reverse", k, seed)),
-            ("solve", (50_000, "traditional", k, seed)),
-            ("solve", (5_000, "reciprocal", k, seed)),
-            ("solve", (2_000, "reciprocal", None, seed)),
-            ("solve", (2_000, "peer", None, seed)),
-            ("pruning", (2_000, "traditional", k, seed)),
-            ("pruning", (2_000, "reciprocal", k, seed)),
-            ("shuffle", (2_000, "traditional", k, seed)),
-            ("shuffle", (2_000, "reciprocal", k, seed)),
+            ("traditional", 10_000),
+            ("traditional", 50_000),
+            ("traditional", 100_000),
+            ("reciprocal", 5_000),
+            ("peer", 5_000),
         ]
-    jobs: list[tuple[str, tuple[Any, ...]]] = []
-    for n in args.sizes:
-        jobs.append(("solve", (n, args.kind, k, seed)))
-    for n in args.reciprocal:
-        jobs.append(("solve", (n, "reciprocal", k, seed)))
-    for n in args.exact:
-        jobs.append(("solve", (n, "reciprocal", None, seed)))
-    for n in args.pruning:
-        jobs.append(("pruning", (n, args.kind, k, seed)))
-    for n in args.shuffle:
-        jobs.append(("shuffle", (n, args.kind, k, seed)))
-    return jobs
+    out: list[tuple[Kind, int]] = [(args.kind, n) for n in args.sizes]
+    out += [("reciprocal", n) for n in args.reciprocal]
+    out += [("peer", n) for n in args.peer]
+    return out
+
+
+def _load() -> str:
+    try:
+        return " / ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:  # pragma: no cover - not on Linux
+        return "?"
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m pairing.engine.benchmark", description=__doc__)
-    parser.add_argument("--full", action="store_true", help="the issue's full target sizes")
+    parser.add_argument("--full", action="store_true", help="10k, 50k, 100k traditional; reciprocal and peer 5k")
     parser.add_argument("--kind", default="traditional", choices=["traditional", "reverse"])
-    parser.add_argument("--sizes", type=int, nargs="*", default=[10_000], help="people per pool")
-    parser.add_argument("--reciprocal", type=int, nargs="*", default=[2_000])
-    parser.add_argument("--exact", type=int, nargs="*", default=[2_000], help="reciprocal, no pruning")
-    parser.add_argument("--pruning", type=int, nargs="*", default=[2_000])
-    parser.add_argument("--shuffle", type=int, nargs="*", default=[2_000])
-    parser.add_argument("--candidates", type=int, default=150, help="top-K per person")
+    parser.add_argument("--sizes", type=int, nargs="*", default=[10_000], help="people per mentor/mentee pool")
+    parser.add_argument("--reciprocal", type=int, nargs="*", default=[])
+    parser.add_argument("--peer", type=int, nargs="*", default=[])
+    parser.add_argument("--candidates", type=int, default=None, help="top-K per person (default: the engine's)")
+    parser.add_argument("--no-dense", action="store_true", help="skip the dense baseline")
+    parser.add_argument("--dense-up-to", type=int, default=50_000, help="largest pool the dense baseline runs on")
+    parser.add_argument("--timeout", type=float, default=900.0, help="seconds per case before it is stopped")
+    parser.add_argument("--greedy", action="store_true", help="also the greedy baselines on the same candidates")
+    parser.add_argument("--shuffle", type=int, nargs="*", default=[], help="shuffle checks at these sizes")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
-    context = multiprocessing.get_context("spawn")
-    for job in plan(args):
-        with context.Pool(1) as worker:
-            figures = worker.apply(_run, (job,))
-        print(_format(figures), flush=True)
+    per_person = args.candidates if args.candidates is not None else _default_k()
+    rows: list[tuple[str, int, Figures, Figures, str]] = []
+    print(f"cpus {os.cpu_count()}, load average at start {_load()}", flush=True)
+    cases = plan(args)
+    # Every engine case first, then the dense baselines (slower, and the largest may be stopped).
+    for kind, n in cases:
+        load = _load()
+        engine = run_case(("engine", (n, kind, per_person, args.seed, args.greedy)), args.timeout)
+        print(_format(dict(engine), load), flush=True)
+        rows.append((kind, n, engine, {}, load))
+    for i, (kind, n) in enumerate(cases):
+        if args.no_dense or n > args.dense_up_to:
+            continue
+        load = _load()
+        dense = run_case(("dense", (n, kind, args.seed)), args.timeout)
+        print(_format(dict(dense), load), flush=True)
+        rows[i] = (kind, n, rows[i][2], dense, f"{rows[i][4]}; dense: {load}")
+    for n in args.shuffle:
+        print(_format(run_case(("shuffle", (n, args.kind, per_person, args.seed)), args.timeout), _load()), flush=True)
+    print(table(rows))
     return 0
 
 
-def _format(figures: Figures) -> str:
-    lines = [f"== {figures.pop('case')}"]
+def _default_k() -> int | None:
+    from pairing.engine.model import Rules
+
+    return Rules().candidates_per_person
+
+
+def table(rows: list[tuple[str, int, Figures, Figures, str]]) -> str:
+    lines = [
+        "| case | allowed pairs | engine s (scoring + solve/proof) | engine CPU s | peak RSS MiB | rounds |"
+        " status | total | dense s | dense CPU s | dense RSS MiB | dense total | speed-up (wall / CPU) |"
+        " load avg (1/5/15 min) |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for kind, n, e, d, load in rows:
+        engine_s = e.get("engine s")
+        dense_s = d.get("dense s")
+        status = e.get("status", "stopped")
+        if e.get("gap") is not None and status == "bounded":
+            status = f"bounded, gap {100 * e['gap']:.3f}%"
+        engine_cpu, dense_cpu = e.get("engine CPU s"), d.get("dense CPU s")
+        speed = "-"
+        if dense_s and engine_s and dense_cpu and engine_cpu:
+            speed = f"{dense_s / engine_s:.1f}x / {dense_cpu / engine_cpu:.1f}x"
+        allowed = e.get("allowed pairs")
+        lines.append(
+            f"| {kind} {n:,} | {f'{allowed:,}' if allowed is not None else '?'} | {engine_s} ({e.get('scoring s')} + "
+            f"{e.get('solve + proof s')}) | {engine_cpu} | {e.get('peak RSS MiB', '?')} | {e.get('rounds', '?')} | "
+            f"{status} | {e.get('total score', '?')} | {dense_s or d.get('stopped after s', '-')} | "
+            f"{dense_cpu or '-'} | {d.get('peak RSS MiB', '-')} | {d.get('total score', '-')} | {speed} | {load} |"
+        )
+    return "\n".join(lines)
+
+
+def _format(figures: Figures, load: str) -> str:
+    lines = [f"== {figures.pop('case')} (load average {load})"]
     for key, value in figures.items():
         lines.append(f"  {key}: {value}")
     return "\n".join(lines)

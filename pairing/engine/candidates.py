@@ -1,23 +1,59 @@
-"""Score every pair block by block with numpy, apply the hard rules as masks, and keep the
-best K candidates per person for the solver.
+"""Score pairs block by block with numpy, apply the hard rules, and keep a short candidate
+list with bounds on everything left out, so pricing (certify.py) can prove the optimum.
 
-Blocks hold about a million pairs, so the temporaries stay a few MB each (measured: blocks
-of 1M run about twice as fast as blocks of 4M, which pay for fresh pages on every array)
-instead of one rows x cols matrix: a 35,000 x 15,000 pool would need 2 GB per array.
+Blockwise sparse scoring: a block is about a million pairs (some learners x every teacher).
+Expertise and the learning floor are sparse products (a learner row has a handful of wanted
+skills, so `csr @ dense` costs a few ns per pair and needs no BLAS); the unit, language,
+working-hour and seniority rules are one lookup in a small context-by-context table; the
+secondary factors are one 11-wide product; reporting lines, blocks and previous pairs are
+sparse index lists. Blocks are scored on up to two threads (numpy and scipy release the GIL
+in the heavy steps) and merged in block order on the main thread, so the result never
+depends on thread timing.
+
+What is kept: about the best k learners of every teacher (a streaming threshold per column)
+and every learner's best partner. Every allowed pair left out scores at most `col_bound` of
+its column and `row_bound` of its row; that is what lets pricing skip almost every pair.
 """
 
 from __future__ import annotations
 
+import os
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
+from threadpoolctl import threadpool_limits
 
-from pairing.engine.features import F32, Features, FloatArray, IntArray
+from pairing.engine.features import F32, Features, FloatArray, IntArray, seniority_table
 from pairing.engine.model import SCORE_SCALE
 
 BLOCK_ELEMENTS = 1_000_000
+# Candidates are chosen per column (mentor): a mentor's dual price settles deep in its list
+# (a few slots, hundreds of possible mentees), so the bound on what a mentor left out is what
+# lets pricing skip almost every left-out pair. COLUMN_FACTOR x candidates_per_person each.
+COLUMN_FACTOR = 16
+BUCKET = 250  # 0.25 points: the resolution of the per-column thresholds
+BUCKETS = 100 * SCORE_SCALE // BUCKET + 1
 Mask = NDArray[np.bool_]
+ScaledBlock = NDArray[np.int32]
+
+
+@contextmanager
+def one_blas_thread() -> Iterator[None]:
+    """BLAS on one thread while scoring: the engine's own threads share the cores, and
+    OpenBLAS's spinning threads on a busy machine made a 1M-pair block 7x slower (101 ms
+    against 15 ms at load average 6; measured)."""
+    with threadpool_limits(limits=1, user_api="blas"):
+        yield
+
+
+def default_threads() -> int:
+    """Two threads where there are two cores; the engine never asks for more."""
+    return max(1, min(2, os.cpu_count() or 1))
 
 
 @dataclass(frozen=True)
@@ -28,13 +64,321 @@ class Candidates:
     complete: bool  # True when every allowed pair is present (nothing was pruned)
     best_per_row: IntArray  # best allowed scaled score per row, -1 when none
     upper_bound: int  # no assignment can total more (scaled)
+    # Every allowed pair missing from the list scores at most row_bound[row] and at most
+    # col_bound[col] (-1: nothing allowed is missing). Pricing relies on these.
+    row_bound: IntArray
+    col_bound: IntArray
+    allowed: int  # allowed pairs in the whole pool (each once in a general pool)
 
     def __len__(self) -> int:
         return len(self.rows)
 
 
+# --- Blocks ---------------------------------------------------------------------------------------
+
+
 def block_rows(features: Features) -> int:
     return max(16, BLOCK_ELEMENTS // max(len(features.cols), 1))
+
+
+def blocks(features: Features, rows: IntArray | None = None, widen: int = 1) -> list[IntArray]:
+    """`rows` (default: every row) in blocks of about BLOCK_ELEMENTS pairs (x `widen`, for
+    passes that score only a few columns per row)."""
+    rows = np.arange(len(features.rows), dtype=np.int64) if rows is None else np.asarray(rows, dtype=np.int64)
+    step = block_rows(features) * widen
+    return [rows[start : start + step] for start in range(0, len(rows), step)]
+
+
+@dataclass(frozen=True)
+class _Cols:
+    """The column side of a block: every column, or a subset gathered once."""
+
+    teach_t: FloatArray
+    floor_t: FloatArray
+    learn_t: FloatArray
+    levels: IntArray
+    context: IntArray
+    unit: IntArray
+    secondary_right: FloatArray
+    constant_right: FloatArray
+    position: NDArray[np.int64] | None  # global column -> position, -1 when absent (subsets)
+
+
+def _cols(features: Features, cols: IntArray | None) -> _Cols:
+    c = features.cols
+    if cols is None:
+        return _Cols(
+            c.teach_t, c.floor_t, c.learn_t, c.levels, c.context, c.unit, c.secondary_right, c.constant_right, None
+        )
+    position = np.full(len(c), -1, dtype=np.int64)
+    position[cols] = np.arange(len(cols))
+    return _Cols(
+        np.ascontiguousarray(c.teach_t[:, cols]),
+        np.ascontiguousarray(c.floor_t[:, cols]),
+        np.ascontiguousarray(c.learn_t[:, cols]),
+        c.levels[cols],
+        c.context[cols],
+        c.unit[cols],
+        c.secondary_right[cols],
+        c.constant_right[cols],
+        position,
+    )
+
+
+def _in_block(found: tuple[IntArray, IntArray], cols: _Cols) -> tuple[IntArray, IntArray]:
+    positions, where = found
+    if cols.position is None or len(positions) == 0:
+        return positions, where
+    local = cols.position[where]
+    inside = local >= 0
+    return positions[inside], local[inside]
+
+
+def score_block(features: Features, rows: IntArray, subset: IntArray | None = None) -> ScaledBlock:
+    """Scaled scores (x SCORE_SCALE, rounded) of rows x every column (or the `subset` of
+    columns), -1 where a hard rule forbids the pair. The vectorised twin of score.breakdown
+    and rules.broken_rules."""
+    rules = features.rules
+    w = rules.weights
+    r, c = features.rows, _cols(features, subset)
+    learn = r.learn_rows[rows]
+    to_row = learn @ c.teach_t
+    allowed = to_row > 0
+    if rules.learning_floor > 0:
+        floor_down = (learn @ c.floor_t) > 0
+    if features.general:
+        from_row = r.teach_rows[rows] @ c.learn_t
+        if rules.kind == "reciprocal":
+            allowed &= from_row > 0
+            both = to_row + from_row
+            with np.errstate(divide="ignore", invalid="ignore"):
+                combined = np.where(allowed, 2 * to_row * from_row / np.where(allowed, both, 1), 0).astype(F32)
+        else:
+            allowed |= from_row > 0
+            combined = np.maximum(to_row, from_row)
+        if rules.learning_floor > 0:
+            floor_up = (r.floor_rows[rows] @ c.learn_t) > 0
+            allowed &= (floor_down & floor_up) if rules.kind == "reciprocal" else (floor_down | floor_up)
+    else:
+        combined = to_row
+        if rules.learning_floor > 0:
+            allowed &= floor_down
+    if not features.context_table.all():
+        allowed &= np.take(features.context_table[r.context[rows]], c.context, axis=1)
+    if not features.seniority_in_context and rules.kind != "reciprocal":
+        allowed &= seniority_table(rules, r.levels[rows][:, None], c.levels[None, :])
+    total = combined * F32(w.expertise)
+    total += r.secondary_left[rows] @ c.secondary_right.T
+    total += r.constant_left[rows][:, None]
+    total += c.constant_right[None, :]
+    if w.cross_department:
+        total += F32(w.cross_department) * np.take(features.cross_table[r.unit[rows]], c.unit, axis=1)
+    positions, cols = _in_block(features.requests.in_rows(rows), c)
+    total[positions, cols] += F32(w.request)
+    # Scores are >= 0, so adding 0.5 and truncating rounds to the nearest unit.
+    total *= F32(100.0 * SCORE_SCALE / w.total()) if w.total() else F32(0)
+    total += F32(0.5)
+    scaled = total.astype(np.int32)
+    np.copyto(scaled, np.int32(-1), where=~allowed)
+    for pairs in features.forbidden.values():
+        positions, cols = _in_block(pairs.in_rows(rows), c)
+        scaled[positions, cols] = -1
+    return scaled
+
+
+def pipeline[T](work: Callable[[IntArray], T], todo: list[IntArray], threads: int) -> Iterator[T]:
+    """work(block) for each block, in block order, with up to 2 x threads blocks scored ahead
+    on worker threads while the caller merges the previous ones (bounded, so memory stays a
+    few blocks whatever the pool size)."""
+    if threads <= 1:
+        yield from (work(b) for b in todo)
+        return
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        ahead: deque[Future[T]] = deque()
+        for block in todo:
+            ahead.append(pool.submit(work, block))
+            if len(ahead) > 2 * threads:
+                yield ahead.popleft().result()
+        while ahead:
+            yield ahead.popleft().result()
+
+
+def run_blocks[T](work: Callable[[IntArray], T], todo: list[IntArray], threads: int) -> list[T]:
+    """work(block) for each block, on up to `threads` threads, results in block order."""
+    if threads <= 1 or len(todo) <= 1:
+        return [work(b) for b in todo]
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        return list(pool.map(work, todo))
+
+
+# --- The candidate list ---------------------------------------------------------------------------
+
+
+class _Stream:
+    """About the best k rows of every column, kept as blocks stream past in order.
+
+    A pair enters the list only at or above its column's threshold. A histogram of the kept
+    scores per column (buckets of BUCKET units) gives, whenever the list has grown, the
+    lowest bucket edge that still leaves at least k pairs above it; that edge becomes the
+    threshold and the list is cut to it (no sorting). Thresholds only rise, so every pair left
+    out scores below its column's final threshold: `bound()`. It runs in block order on the
+    main thread, so the list never depends on thread timing."""
+
+    def __init__(self, n_cols: int, k: int) -> None:
+        self.k = k
+        self.n_cols = n_cols
+        self.threshold = np.zeros(n_cols, dtype=np.int64)
+        self.hist = np.zeros((n_cols, BUCKETS), dtype=np.int64)
+        self.rows: list[IntArray] = []
+        self.cols: list[IntArray] = []
+        self.scores: list[IntArray] = []
+        self.size = 0
+        self.last = 0
+
+    def add(self, rows: IntArray, scaled: ScaledBlock) -> None:
+        r, c = np.nonzero(scaled >= self.threshold[None, :].astype(np.int32))
+        scores = scaled[r, c].astype(np.int64)
+        c = c.astype(np.int64)
+        self.rows.append(rows[r])
+        self.cols.append(c)
+        self.scores.append(scores)
+        # Touch only the kept entries: a full-size bincount per block would cost n_cols x
+        # BUCKETS per block (12 million at 100,000 people), far more than the block itself.
+        np.add.at(self.hist.reshape(-1), c * BUCKETS + _bucket(scores), 1)
+        self.size += len(r)
+        if self.size > 2 * self.last + self.k * self.n_cols:
+            self.cut()
+
+    def cut(self) -> None:
+        from_top = np.cumsum(self.hist[:, ::-1], axis=1)
+        enough = from_top >= self.k
+        # Lowest bucket whose edge still leaves k pairs above it (none: keep everything).
+        top_index = np.where(enough.any(axis=1), enough.argmax(axis=1), BUCKETS - 1)
+        edge = (BUCKETS - 1 - top_index) * BUCKET
+        self.threshold = np.maximum(self.threshold, edge)
+        rows, cols, scores = (np.concatenate(x) for x in (self.rows, self.cols, self.scores))
+        keep = scores >= self.threshold[cols]
+        rows, cols, scores = rows[keep], cols[keep], scores[keep]
+        self.hist = np.bincount(cols * BUCKETS + _bucket(scores), minlength=self.n_cols * BUCKETS).reshape(
+            self.n_cols, BUCKETS
+        )
+        self.rows, self.cols, self.scores = [rows], [cols], [scores]
+        self.size = self.last = len(rows)
+
+    def result(self) -> tuple[IntArray, IntArray, IntArray, IntArray]:
+        self.cut()
+        bound = np.where(self.threshold > 0, self.threshold - 1, -1)
+        return self.rows[0], self.cols[0], self.scores[0], bound
+
+
+def _bucket(scores: IntArray) -> IntArray:
+    return np.minimum(scores // BUCKET, BUCKETS - 1)
+
+
+def find(features: Features, per_row: int | None, threads: int | None = None, per_col: int | None = None) -> Candidates:
+    """Allowed pairs with scaled scores: about the best `per_col` (default COLUMN_FACTOR x
+    per_row) learners of every column, and each row's best partner (None = every allowed
+    pair), with bounds on what was left out."""
+    n_rows, n_cols = len(features.rows), len(features.cols)
+    keep_all = per_row is None
+    wanted = n_rows if per_row is None else (COLUMN_FACTOR * per_row if per_col is None else per_col)
+    k = max(1, min(wanted, n_rows))
+    threads = default_threads() if threads is None else threads
+    best = np.full(n_rows, -1, dtype=np.int64)
+    best_col = np.full(n_rows, -1, dtype=np.int64)
+    stream = _Stream(n_cols, k)
+    found: list[tuple[IntArray, IntArray, IntArray]] = []
+    allowed = 0
+
+    def score(rows: IntArray) -> tuple[IntArray, ScaledBlock, IntArray, int]:
+        scaled = score_block(features, rows)
+        where = scaled.argmax(axis=1) if n_cols else np.zeros(len(rows), dtype=np.int64)
+        return rows, scaled, where, int(np.count_nonzero(scaled >= 0))
+
+    for rows, scaled, where, count in pipeline(score, blocks(features), threads):
+        if n_cols == 0:
+            continue
+        allowed += count
+        best[rows] = scaled[np.arange(len(rows)), where]
+        best_col[rows] = where
+        if keep_all:
+            r, c = np.nonzero(scaled >= 0)
+            found.append((rows[r], c.astype(np.int64), scaled[r, c].astype(np.int64)))
+        else:
+            stream.add(rows, scaled)
+    if keep_all:
+        rows = np.concatenate([f[0] for f in found]) if found else np.zeros(0, np.int64)
+        cols = np.concatenate([f[1] for f in found]) if found else np.zeros(0, np.int64)
+        scores = np.concatenate([f[2] for f in found]) if found else np.zeros(0, np.int64)
+        col_bound = np.full(n_cols, -1, dtype=np.int64)
+    else:
+        rows, cols, scores, col_bound = stream.result()
+        # Every row keeps its best partner too.
+        has = best >= 0
+        rows = np.concatenate([rows, np.flatnonzero(has)])
+        cols = np.concatenate([cols, best_col[has]])
+        scores = np.concatenate([scores, best[has]])
+    if features.general:
+        rows, cols, scores = merge_directions(rows, cols, scores, n_rows)
+        bound = int(np.clip(best, 0, None).sum()) // 2
+    else:
+        rows, cols, scores = _unique(rows, cols, scores, n_cols)
+        bound = min(
+            int(np.clip(best, 0, None).sum()),
+            int((np.maximum(_column_best(cols, scores, n_cols), col_bound).clip(0) * features.cols.capacity).sum()),
+        )
+    complete = keep_all or len(rows) == allowed
+    row_bound = np.full(n_rows, -1, dtype=np.int64) if complete else best.copy()
+    if complete:
+        col_bound = np.full(n_cols, -1, dtype=np.int64)
+    elif features.general:
+        # A directed pair (r, c) is missing only when c's list left r out too: its score is
+        # at most c's threshold, and r's threshold plus one unit (the two directions may
+        # round one unit apart).
+        row_bound = np.minimum(row_bound, np.where(col_bound >= 0, col_bound + 1, -1))
+    return Candidates(
+        rows=rows,
+        cols=cols,
+        scores=scores,
+        complete=complete,
+        best_per_row=best,
+        upper_bound=bound,
+        row_bound=row_bound,
+        col_bound=col_bound,
+        allowed=allowed // 2 if features.general else allowed,
+    )
+
+
+def _column_best(cols: IntArray, scores: IntArray, n_cols: int) -> IntArray:
+    out = np.full(n_cols, -1, dtype=np.int64)
+    np.maximum.at(out, cols, scores)
+    return out
+
+
+def _unique(rows: IntArray, cols: IntArray, values: IntArray, n_cols: int) -> tuple[IntArray, IntArray, IntArray]:
+    """Each (row, col) once, sorted by row then column."""
+    code = rows * n_cols + cols
+    code, first = np.unique(code, return_index=True)
+    return code // n_cols, code % n_cols, values[first]
+
+
+def merge_directions(rows: IntArray, cols: IntArray, values: IntArray, n: int) -> tuple[IntArray, IntArray, IntArray]:
+    """Each edge once as (lower index, higher index); an edge kept by either end stays.
+
+    The two ends may compute a score one unit apart (float rounding in different blocks),
+    so the higher one is kept: deterministic either way.
+    """
+    low, high = np.minimum(rows, cols), np.maximum(rows, cols)
+    code = low * n + high
+    order = np.lexsort((-values, code))
+    code, values = code[order], values[order]
+    first = np.ones(len(code), dtype=bool)
+    first[1:] = code[1:] != code[:-1]
+    code, values = code[first], values[first]
+    return code // n, code % n, values
+
+
+# --- Detailed masks for unmatched reasons ---------------------------------------------------------
 
 
 def expertise(features: Features, rows: IntArray) -> tuple[FloatArray, FloatArray | None]:
@@ -46,27 +390,8 @@ def expertise(features: Features, rows: IntArray) -> tuple[FloatArray, FloatArra
     return to_row, from_row
 
 
-def combined_expertise(features: Features, to_row: FloatArray, from_row: FloatArray | None) -> FloatArray:
-    kind = features.rules.kind
-    if from_row is None:
-        return to_row
-    if kind == "peer":
-        return np.maximum(to_row, from_row)
-    both = to_row + from_row
-    with np.errstate(divide="ignore", invalid="ignore"):
-        mutual = np.where(both > 0, 2 * to_row * from_row / np.where(both > 0, both, 1), 0)
-    return mutual.astype(F32)
-
-
-def rule_masks(
-    features: Features,
-    rows: IntArray,
-    to_row: FloatArray,
-    from_row: FloatArray | None,
-    detailed: bool = False,
-) -> dict[str, Mask]:
-    """For each hard rule, which (row, col) pairs of the block pass it. Unless `detailed`,
-    the unit, language and working-hour rules come as one "context" mask."""
+def rule_masks(features: Features, rows: IntArray, to_row: FloatArray, from_row: FloatArray | None) -> dict[str, Mask]:
+    """For each hard rule, which (row, col) pairs of these rows pass it (every column)."""
     rules = features.rules
     r, c = features.rows, features.cols
     masks: dict[str, Mask] = {}
@@ -83,134 +408,24 @@ def rule_masks(
         masks["seniority"] = -diff >= max(rules.gap, 1)
     elif rules.kind == "peer":
         masks["seniority"] = np.abs(diff) <= rules.gap
-    if not detailed:
-        if not features.context_table.all():
-            masks["context"] = np.take(features.context_table[r.context[rows]], c.context, axis=1)
-    else:
-        if rules.other_unit_only:
-            masks["same_unit"] = ~np.take(features.same_unit_table[r.unit[rows]], c.unit, axis=1)
-        if rules.shared_language:
-            masks["language"] = np.take(features.language_table[r.language[rows]], c.language, axis=1)
-        if rules.min_overlap_hours > 0:
-            hours = np.take(features.overlap_table[r.window[rows]], c.window, axis=1)
-            masks["working_hours"] = hours >= rules.min_overlap_hours - 1e-9
+    if rules.other_unit_only:
+        masks["same_unit"] = ~np.take(features.same_unit_table[r.unit[rows]], c.unit, axis=1)
+    if rules.shared_language:
+        masks["language"] = np.take(features.language_table[r.language[rows]], c.language, axis=1)
+    if rules.min_overlap_hours > 0:
+        hours = np.take(features.overlap_table[r.window[rows]], c.window, axis=1)
+        masks["working_hours"] = hours >= rules.min_overlap_hours - 1e-9
     for code, pairs in features.forbidden.items():
         positions, cols = pairs.in_rows(rows)
+        mask = np.ones((len(rows), len(c)), dtype=bool)
         if len(positions):
-            mask = np.ones((len(rows), len(c)), dtype=bool)
             mask[positions, cols] = False
-            masks[code] = mask
-    return masks
-
-
-def scores(features: Features, rows: IntArray, combined: FloatArray) -> FloatArray:
-    """0-100 scores of the block, the vectorised twin of score.breakdown."""
-    w = features.rules.weights
-    r, c = features.rows, features.cols
-    total = combined * F32(w.expertise)
-    total += r.secondary_left[rows] @ c.secondary_right.T
-    total += r.constant_left[rows][:, None]
-    total += c.constant_right[None, :]
-    if w.cross_department:
-        total += F32(w.cross_department) * np.take(features.cross_table[r.unit[rows]], c.unit, axis=1)
-    positions, cols = features.requests.in_rows(rows)
-    total[positions, cols] += F32(w.request)
-    total *= F32(100.0 / w.total()) if w.total() else F32(0)
-    return total
-
-
-def score_block(features: Features, rows: IntArray) -> tuple[FloatArray, Mask]:
-    to_row, from_row = expertise(features, rows)
-    masks = iter(rule_masks(features, rows, to_row, from_row).values())
-    allowed = next(masks)
-    for mask in masks:
-        allowed &= mask
-    return scores(features, rows, combined_expertise(features, to_row, from_row)), allowed
-
-
-def find(features: Features, per_row: int | None) -> Candidates:
-    """Allowed pairs with scaled scores; the best `per_row` per row (None = all)."""
-    n_rows, n_cols = len(features.rows), len(features.cols)
-    keep_all = per_row is None or per_row >= n_cols
-    k = n_cols if per_row is None else max(1, min(per_row, n_cols))
-    complete = True
-    found_rows: list[IntArray] = []
-    found_cols: list[IntArray] = []
-    found_scores: list[IntArray] = []
-    best = np.full(n_rows, -1, dtype=np.int64)
-    col_top = _ColumnTop(features)
-    step = block_rows(features)
-    for start in range(0, n_rows, step):
-        rows = np.arange(start, min(start + step, n_rows), dtype=np.int64)
-        block, allowed = score_block(features, rows)
-        # Scores are >= 0, so adding 0.5 and truncating rounds to the nearest unit.
-        scaled = (block * F32(SCORE_SCALE) + F32(0.5)).astype(np.int32)
-        np.copyto(scaled, np.int32(-1), where=~allowed)
-        if n_cols:
-            best[rows] = scaled.max(axis=1)
-        col_top.add(scaled)
-        complete = complete and bool((np.count_nonzero(allowed, axis=1) <= k).all())
-        if keep_all:
-            r, cidx = np.nonzero(allowed)
+        masks[code] = mask
+    if rules.learning_floor > 0:
+        down = (r.learn[rows] @ c.floor.T) > 0
+        if from_row is None:
+            masks["learning_floor"] = down
         else:
-            part = np.argpartition(-scaled, k - 1, axis=1)[:, :k]
-            r = np.repeat(np.arange(len(rows), dtype=np.int64), k)
-            cidx = part.ravel()
-            ok = scaled[r, cidx] >= 0
-            r, cidx = r[ok], cidx[ok]
-        found_rows.append(rows[r])
-        found_cols.append(cidx.astype(np.int64))
-        found_scores.append(scaled[r, cidx].astype(np.int64))
-    cand_rows = np.concatenate(found_rows) if found_rows else np.zeros(0, np.int64)
-    cand_cols = np.concatenate(found_cols) if found_cols else np.zeros(0, np.int64)
-    cand_scores = np.concatenate(found_scores) if found_scores else np.zeros(0, np.int64)
-    if features.general:
-        cand_rows, cand_cols, cand_scores = _undirected(cand_rows, cand_cols, cand_scores, n_rows)
-        bound = int(np.clip(best, 0, None).sum()) // 2
-    else:
-        bound = min(int(np.clip(best, 0, None).sum()), col_top.bound())
-    return Candidates(
-        rows=cand_rows,
-        cols=cand_cols,
-        scores=cand_scores,
-        complete=complete,
-        best_per_row=best,
-        upper_bound=bound,
-    )
-
-
-def _undirected(rows: IntArray, cols: IntArray, values: IntArray, n: int) -> tuple[IntArray, IntArray, IntArray]:
-    """Each edge once as (lower index, higher index); an edge kept by either end stays.
-
-    The two ends may compute a score one unit apart (float rounding in different blocks),
-    so the higher one is kept: deterministic either way.
-    """
-    low, high = np.minimum(rows, cols), np.maximum(rows, cols)
-    code = low * n + high
-    order = np.lexsort((-values, code))
-    code, values = code[order], values[order]
-    first = np.ones(len(code), dtype=bool)
-    first[1:] = code[1:] != code[:-1]
-    code, values = code[first], values[first]
-    return code // n, code % n, values
-
-
-class _ColumnTop:
-    """Best score per mentor; capacity x best bounds what a mentor's slots can add.
-
-    (The exact top-capacity scores per mentor would be a tighter bound but cost a
-    partition over every block: 1.6 s of 15 s at 50,000 people.)"""
-
-    def __init__(self, features: Features) -> None:
-        self.capacity = features.cols.capacity
-        self.best = np.full(len(self.capacity), -1, dtype=np.int64)
-        self.active = not features.general
-
-    def add(self, scaled: NDArray[np.int32]) -> None:
-        if self.active and len(scaled):
-            np.maximum(self.best, scaled.max(axis=0), out=self.best)
-
-    def bound(self) -> int:
-        if not self.active:
-            return 0
-        return int((np.clip(self.best, 0, None) * self.capacity).sum())
+            up = (r.floor[rows] @ c.learn.T) > 0
+            masks["learning_floor"] = (down & up) if rules.kind == "reciprocal" else (down | up)
+    return masks

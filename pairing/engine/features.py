@@ -17,13 +17,16 @@ from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.sparse as sp
 from numpy.typing import NDArray
 
-from pairing.engine.model import MAX_SKILL_LEVEL, Person, Rules
+from pairing.engine.model import MAX_SKILL_LEVEL, NEUTRAL_FACTOR, Person, Rules
 from pairing.engine.rules import overlap_of_windows, shares_language, utc_window
 from pairing.engine.score import answers, counts, enough_time, skill_credit
 
 F32 = np.float32
+MAX_CONTEXTS = 3000
+SECONDARY_WIDTH = 11
 IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float32]
 
@@ -54,8 +57,19 @@ class Side:
     capacity: IntArray
     learn: FloatArray  # (n, F) see module docstring
     teach: FloatArray  # (n, F)
-    secondary_left: FloatArray  # (n, 8) this side as the row of the secondary product
-    secondary_right: FloatArray  # (n, 8) this side as the column
+    floor: FloatArray  # (n, F) 1 where teach counts for the learning floor (levels far enough ahead)
+    # The same three as sparse rows: a learner row has a handful of entries, so products on
+    # the sparse side cost a few ns per pair and need no BLAS threads (which thrash on a
+    # loaded machine: measured 250-870 ns per pair for small dense blocks at load 4).
+    learn_rows: sp.csr_matrix
+    teach_rows: sp.csr_matrix
+    floor_rows: sp.csr_matrix
+    # Transposed (F, n) copies for the column side of those products.
+    learn_t: FloatArray
+    teach_t: FloatArray
+    floor_t: FloatArray
+    secondary_left: FloatArray  # (n, SECONDARY_WIDTH) this side as the row of the secondary product
+    secondary_right: FloatArray  # (n, SECONDARY_WIDTH) this side as the column
     constant_left: FloatArray  # (n,)
     constant_right: FloatArray  # (n,)
     unit: IntArray  # group index into Features tables
@@ -77,9 +91,10 @@ class Features:
     same_unit_table: NDArray[np.bool_]
     overlap_table: FloatArray  # window group x window group, hours
     language_table: NDArray[np.bool_]
-    # context x context: passes the unit, language and working-hour rules together, so the
-    # candidate search needs one lookup per pair instead of three
+    # context x context: passes the unit, language and working-hour rules together (and the
+    # seniority rule when seniority_in_context), so scoring needs one lookup per pair
     context_table: NDArray[np.bool_]
+    seniority_in_context: bool
     forbidden: dict[str, SparsePairs]  # rule code -> pairs that break it
     requests: SparsePairs
 
@@ -101,22 +116,33 @@ def build(rows: Sequence[Person], cols: Sequence[Person], rules: Rules) -> Featu
     windows = _Groups(everyone, utc_window)
     languages = _Groups(everyone, lambda p: p.languages)
 
-    learn_rows, teach_cols, learn_cols, teach_rows = _expertise_matrices(row_people, col_people, rules, general)
+    learn_rows, teach_cols, learn_cols, teach_rows, floor_cols, floor_rows = _expertise_matrices(
+        row_people, col_people, rules, general
+    )
     unit_keys: list[tuple[int | None, tuple[int, ...]]] = units.keys  # type: ignore[assignment]
     same_unit = _equal_table([k[0] for k in unit_keys])
     overlap = _table(windows.keys, overlap_of_windows).astype(F32)
     language = _language_table(languages.keys)
-    contexts = _Groups(
-        everyone,
-        lambda p: (
+
+    def context(p: Person, with_level: bool) -> tuple[int, int, int, int]:
+        return (
             windows.index[utc_window(p)],
             languages.index[p.languages],
             units.index[(p.org_unit_id, p.org_path)] if rules.other_unit_only else -1,
-        ),
-    )
-    row_side = _side(row_people, learn_rows, teach_rows, rules, units, windows, languages, contexts)
+            p.level if with_level else 0,
+        )
+
+    # The seniority rule joins the context table too, unless that makes the table large.
+    with_level = rules.kind != "reciprocal"
+    contexts = _Groups(everyone, lambda p: context(p, with_level))
+    if with_level and len(contexts.keys) > MAX_CONTEXTS:
+        with_level = False
+        contexts = _Groups(everyone, lambda p: context(p, with_level))
+    row_side = _side(row_people, learn_rows, teach_rows, floor_rows, rules, units, windows, languages, contexts)
     col_side = (
-        row_side if general else _side(col_people, learn_cols, teach_cols, rules, units, windows, languages, contexts)
+        row_side
+        if general
+        else _side(col_people, learn_cols, teach_cols, floor_cols, rules, units, windows, languages, contexts)
     )
     return Features(
         rules=rules,
@@ -127,7 +153,8 @@ def build(rows: Sequence[Person], cols: Sequence[Person], rules: Rules) -> Featu
         same_unit_table=same_unit,
         overlap_table=overlap,
         language_table=language,
-        context_table=_context_table(contexts.keys, rules, same_unit, overlap, language),
+        context_table=_context_table(contexts.keys, rules, same_unit, overlap, language, with_level),
+        seniority_in_context=with_level,
         forbidden=_forbidden(row_people, col_people, rules, general),
         requests=_sparse(row_people, col_people, _either_way(rules.requests), general),
     )
@@ -139,10 +166,14 @@ def _context_table(
     same_unit: NDArray[np.bool_],
     overlap: FloatArray,
     language: NDArray[np.bool_],
+    with_level: bool,
 ) -> NDArray[np.bool_]:
-    codes = np.array(keys, dtype=np.int64).reshape(len(keys), 3)
-    window, lang, unit = (codes[:, i] for i in range(3))
+    """Row context (learner) x column context (teacher): passes every rule it holds."""
+    codes = np.array(keys, dtype=np.int64).reshape(len(keys), 4)
+    window, lang, unit, level = (codes[:, i] for i in range(4))
     ok = np.ones((len(keys), len(keys)), dtype=bool)
+    if with_level:
+        ok &= seniority_table(rules, level[:, None], level[None, :])
     if rules.shared_language:
         ok &= language[lang[:, None], lang[None, :]]
     if rules.min_overlap_hours > 0:
@@ -150,6 +181,18 @@ def _context_table(
     if rules.other_unit_only:
         ok &= ~same_unit[unit[:, None], unit[None, :]]
     return ok
+
+
+def seniority_table(rules: Rules, learner: NDArray[np.int64], teacher: NDArray[np.int64]) -> NDArray[np.bool_]:
+    """The seniority rule on arrays of career levels (broadcasting), as rules.seniority_ok."""
+    diff = teacher - learner
+    if rules.kind == "traditional":
+        return diff >= rules.gap
+    if rules.kind == "reverse":
+        return -diff >= max(rules.gap, 1)
+    if rules.kind == "peer":
+        return np.abs(diff) <= rules.gap
+    return np.ones(np.broadcast(learner, teacher).shape, dtype=bool)
 
 
 class _Groups:
@@ -167,18 +210,22 @@ class _Groups:
 
 def _expertise_matrices(
     rows: tuple[Person, ...], cols: tuple[Person, ...], rules: Rules, general: bool
-) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
-    """(learn rows, teach cols, learn cols, teach rows); a bipartite pool leaves the last
-    two empty because mentors do not learn and mentees do not teach there."""
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray, FloatArray]:
+    """(learn rows, teach cols, learn cols, teach rows, floor cols, floor rows); a bipartite
+    pool leaves learn cols, teach rows and floor rows empty because mentors do not learn and
+    mentees do not teach there. learn @ floor.T > 0 exactly when the learning floor is met."""
     learners = _learn_entries(rows, rules)
-    teachers = _teach_entries(cols, rules)
+    teaching = _teaching(cols, rules)
+    teachers = _teach_entries(teaching)
     column = {key: i for i, key in enumerate(sorted(_keys(learners) & _keys(teachers)))}
     width = len(column)
     learn = _dense(learners, len(rows), width, column)
     teach = _dense(teachers, len(cols), width, column)
+    floor = _dense(_floor_entries(teaching, rules), len(cols), width, column)
     if general:
-        return learn, teach, learn, teach
-    return learn, teach, np.zeros((len(cols), 0), F32), np.zeros((len(rows), 0), F32)
+        return learn, teach, learn, teach, floor, floor
+    empty_rows, empty_cols = np.zeros((len(rows), 0), F32), np.zeros((len(cols), 0), F32)
+    return learn, teach, empty_cols, empty_rows, floor, empty_rows
 
 
 Entries = dict[int, list[tuple[tuple[int, int], float]]]
@@ -197,19 +244,34 @@ def _learn_entries(people: tuple[Person, ...], rules: Rules) -> Entries:
     return out
 
 
-def _teach_entries(people: tuple[Person, ...], rules: Rules) -> Entries:
-    out: Entries = {}
-    for i, person in enumerate(people):
-        entries = []
+# (teacher level, learner level) -> credit, for every level a skill entry can hold.
+_CREDIT = {(t, v): skill_credit(t, v) for t in range(MAX_SKILL_LEVEL + 1) for v in range(MAX_SKILL_LEVEL)}
+
+
+def _teaching(people: tuple[Person, ...], rules: Rules) -> list[list[tuple[int, int, int]]]:
+    """Per person: (skill, own level clipped to 0-5, learner level) for every learner level
+    they are clearly ahead of in a focus skill they teach."""
+    out = []
+    for person in people:
+        entries: list[tuple[int, int, int]] = []
         for s, e in person.skills.items():
             if not e.can_teach or not counts(s, rules):
                 continue
-            for learner_level in range(MAX_SKILL_LEVEL):
-                credit = skill_credit(e.level, learner_level)
-                if credit > 0:
-                    entries.append(((learner_level, s), credit))
-        out[i] = entries
+            level = min(max(e.level, 0), MAX_SKILL_LEVEL)
+            entries.extend((s, level, v) for v in range(MAX_SKILL_LEVEL) if _CREDIT[(level, v)] > 0)
+        out.append(entries)
     return out
+
+
+def _teach_entries(teaching: list[list[tuple[int, int, int]]]) -> Entries:
+    return {i: [((v, s), _CREDIT[(t, v)]) for s, t, v in row] for i, row in enumerate(teaching)}
+
+
+def _floor_entries(teaching: list[list[tuple[int, int, int]]], rules: Rules) -> Entries:
+    """1 in column (learner level, skill) where the person teaches clearly ahead and at least
+    `rules.learning_floor` levels ahead; with the floor off, wherever they teach at all."""
+    gap = rules.learning_floor
+    return {i: [((v, s), 1.0) for s, t, v in row if t - v >= gap] for i, row in enumerate(teaching)}
 
 
 def _keys(entries: Entries) -> set[tuple[int, int]]:
@@ -236,26 +298,41 @@ def _side(
     people: tuple[Person, ...],
     learn: FloatArray,
     teach: FloatArray,
+    floor: FloatArray,
     rules: Rules,
     units: _Groups,
     windows: _Groups,
     languages: _Groups,
     contexts: _Groups,
 ) -> Side:
-    # Secondary factors as one small product left @ right.T plus constants:
-    #   work style  1 - |a - b|^2 / 80 = 1 - |a|^2/80 - |b|^2/80 + 2 a.b/80
-    #   availability  time_a * time_b
+    # Secondary factors as one small product left @ right.T plus constants. With g = 1 when
+    # the person gave the data (0 when not), each factor is neutral N unless both gave it:
+    #   work style  N + ga gb (1 - N - |a|^2/80 - |b|^2/80 + 2 a.b/80)
+    #   availability  N + ga gb (time_a time_b - N)
     #   timezone  (1 + cos(a - b)) / 2 = 1/2 + (cos a cos b + sin a sin b) / 2
     w = rules.weights
+    n = NEUTRAL_FACTOR
     style = np.array([answers(p) for p in people], dtype=np.float64).reshape(len(people), 5)
+    has_style = np.array([1.0 if p.work_style else 0.0 for p in people])
     time = np.array([enough_time(p, rules) for p in people], dtype=np.float64)
+    has_time = np.array([0.0 if p.availability is None else 1.0 for p in people])
     angle = np.array([p.utc_offset for p in people], dtype=np.float64) * (2 * np.pi / 24)
     cos, sin = np.cos(angle), np.sin(angle)
     squared = (style**2).sum(axis=1)
+    ws, av, tz = w.work_style, w.availability, w.timezone
+    gs, gt = has_style, has_time
     left = np.column_stack(
-        [style * (2 * w.work_style / 80), w.availability * time, w.timezone / 2 * cos, w.timezone / 2 * sin]
+        [
+            ws * gs * (1 - n - squared / 80),  # x gb
+            ws * gs,  # x -gb |b|^2 / 80
+            gs[:, None] * style * (2 * ws / 80),  # x gb b_i
+            av * gt * time,  # x gb tb
+            -av * n * gt,  # x gb
+            tz / 2 * cos,
+            tz / 2 * sin,
+        ]
     )
-    right = np.column_stack([style, time, cos, sin])
+    right = np.column_stack([gs, -gs * squared / 80, gs[:, None] * style, gt * time, gt, cos, sin])
     return Side(
         people=people,
         ids=np.array([p.id for p in people], dtype=np.int64),
@@ -263,10 +340,17 @@ def _side(
         capacity=np.array([max(p.capacity, 0) for p in people], dtype=np.int64),
         learn=learn,
         teach=teach,
-        secondary_left=left.astype(F32).reshape(len(people), 8),
-        secondary_right=right.astype(F32).reshape(len(people), 8),
-        constant_left=(w.work_style * (1 - squared / 80) + w.timezone / 2).astype(F32),
-        constant_right=(-w.work_style * squared / 80).astype(F32),
+        floor=floor,
+        learn_rows=sp.csr_matrix(learn),
+        teach_rows=sp.csr_matrix(teach),
+        floor_rows=sp.csr_matrix(floor),
+        learn_t=np.ascontiguousarray(learn.T),
+        teach_t=np.ascontiguousarray(teach.T),
+        floor_t=np.ascontiguousarray(floor.T),
+        secondary_left=left.astype(F32).reshape(len(people), SECONDARY_WIDTH),
+        secondary_right=right.astype(F32).reshape(len(people), SECONDARY_WIDTH),
+        constant_left=np.full(len(people), ws * n + av * n + tz / 2, dtype=F32),
+        constant_right=np.zeros(len(people), dtype=F32),
         unit=units.of(people),
         window=windows.of(people),
         language=languages.of(people),
@@ -284,11 +368,11 @@ def _table(keys: Sequence[Hashable], fn: object) -> NDArray[np.float64]:
 
 
 def _cross_table(paths: Sequence[tuple[int, ...]]) -> FloatArray:
-    """1 - shared path prefix / longer path; 0 when either path is unknown."""
+    """1 - shared path prefix / longer path; neutral when either path is unknown."""
     n = len(paths)
     depth = max((len(p) for p in paths), default=0)
     if n == 0 or depth == 0:
-        return np.zeros((n, n), dtype=F32)
+        return np.full((n, n), NEUTRAL_FACTOR, dtype=F32)
     padded = np.full((n, depth), -1, dtype=np.int64)
     for i, path in enumerate(paths):
         padded[i, : len(path)] = path
@@ -301,7 +385,7 @@ def _cross_table(paths: Sequence[tuple[int, ...]]) -> FloatArray:
         shared += still_equal
     longer = np.maximum(lengths[:, None], lengths[None, :])
     known = (lengths[:, None] > 0) & (lengths[None, :] > 0)
-    table = np.where(known, 1.0 - shared / np.maximum(longer, 1), 0.0)
+    table = np.where(known, 1.0 - shared / np.maximum(longer, 1), NEUTRAL_FACTOR)
     return table.astype(F32)
 
 

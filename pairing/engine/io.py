@@ -54,7 +54,7 @@ def person_from_json(data: Mapping[str, Any]) -> Person:
         languages=frozenset(str(x) for x in data.get("languages", [])),
         utc_offset=float(data.get("utc_offset", 0.0)),
         work_hours=(float(hours[0]), float(hours[1])),
-        availability=float(data.get("availability", 0.0)),
+        availability=None if data.get("availability") is None else float(data["availability"]),
         work_style=tuple(int(x) for x in data.get("work_style", [])),
     )
 
@@ -169,6 +169,7 @@ def solution_to_json(solution: Solution) -> dict[str, Any]:
                 "factors": dict(p.factors),
                 "flows": [asdict(f) for f in p.flows],
                 "explanation": list(p.explanation),
+                "facts": dict(p.facts),
             }
             for p in solution.pairs
         ],
@@ -191,6 +192,7 @@ def solution_from_json(data: Mapping[str, Any]) -> Solution:
                 factors={k: float(v) for k, v in p["factors"].items()},
                 flows=tuple(SkillFlow(**f) for f in p.get("flows", [])),
                 explanation=tuple(p.get("explanation", [])),
+                facts=dict(p.get("facts", {})),
             )
             for p in data["pairs"]
         ),

@@ -11,6 +11,9 @@ KINDS: tuple[Kind, ...] = ("traditional", "reverse", "reciprocal", "peer")
 Role = Literal["mentor", "mentee", "participant"]
 
 MAX_SKILL_LEVEL = 5
+# A secondary factor whose data is missing for either person counts this share of its weight
+# (half: neither for nor against the pair), and the explanation says so.
+NEUTRAL_FACTOR = 0.5
 WORK_STYLE_QUESTIONS = 5
 NEUTRAL_WORK_STYLE = 3
 
@@ -39,8 +42,10 @@ class Person:
     languages: frozenset[str] = frozenset()  # empty = not stated, passes the language rule
     utc_offset: float = 0.0  # hours
     work_hours: tuple[float, float] = (9.0, 17.0)  # local start and end, 0-24
-    availability: float = 0.0  # hours per month for mentoring
-    work_style: tuple[int, ...] = ()  # five answers 1-5; missing answers count as neutral
+    availability: float | None = None  # hours per month for mentoring; None = not given
+    # five answers 1-5; () = not given (the factor is then neutral for the pair); a partial
+    # list counts the missing answers as the neutral middle answer
+    work_style: tuple[int, ...] = ()
 
     @property
     def label(self) -> str:
@@ -80,8 +85,12 @@ class Rules:
     blocks: frozenset[tuple[int, int]] = frozenset()  # either order
     requests: frozenset[tuple[int, int]] = frozenset()  # (who asked, whom); either counts
     weights: Weights = field(default_factory=Weights)
-    # Keep the best K candidates per person before solving (None = every allowed pair).
-    candidates_per_person: int | None = 150
+    # The learning floor: a pair must carry at least one wanted focus skill taught by someone
+    # this many levels ahead of the learner in it (reciprocal: both ways). 0 = off.
+    learning_floor: int = 2
+    # Start the solve from each person's best K partners (None = every allowed pair). Pruning
+    # never costs optimality: pricing adds any left-out pair that would improve the total.
+    candidates_per_person: int | None = 30
     raise_floor: bool = False
     skill_names: Mapping[int, str] = field(default_factory=dict)
 
@@ -120,6 +129,9 @@ class Pair:
     factors: Mapping[str, float]  # points each factor added; they sum to score
     flows: tuple[SkillFlow, ...] = ()
     explanation: tuple[str, ...] = ()
+    # What the explanation rests on, as data: {"missing": {factor: [ids]}, and for reverse
+    # pairs "junior_teaches": the teaching (more junior) person's id}
+    facts: Mapping[str, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -21,9 +21,11 @@ def figures(
     pairs: Sequence[Pair],
     unmatched: Sequence[Unmatched],
     optimum: int,
+    optimality: dict[str, object],
 ) -> dict[str, object]:
-    """`chosen` indexes `cands`; `optimum` is the scaled total of the unconstrained optimum
-    over the candidates (equal to this solution's unless a floor was raised)."""
+    """`chosen` indexes `cands`; `optimum` is the scaled total of the optimum over the final
+    candidates (equal to this solution's unless a floor was raised) and `optimality` what
+    is proven about it (certify.py)."""
     scores = np.array([p.score for p in pairs], dtype=np.float64)
     total = float(scores.sum())
     objective = int(cands.scores[chosen].sum())
@@ -34,7 +36,7 @@ def figures(
         "people": people,
         "matched_people": len({p.mentor_id for p in pairs} | {p.mentee_id for p in pairs}),
         "mean_score": round(float(scores.mean()), 3) if len(scores) else 0.0,
-        "optimum": _optimum(cands, objective, optimum),
+        "optimum": _optimum(cands, objective, optimum, optimality),
         "weakest_pair": _weakest(pairs),
         "score_percentiles": _percentiles(scores),
         "unmatched": {
@@ -49,6 +51,7 @@ def figures(
             "pairs": len(cands),
             "per_person": features.rules.candidates_per_person,
             "complete": cands.complete,
+            "allowed_pairs": cands.allowed,
         },
     }
     if not features.general:
@@ -56,16 +59,27 @@ def figures(
     return out
 
 
-def _optimum(cands: Candidates, objective: int, optimum: int) -> dict[str, object]:
-    bound = max(cands.upper_bound, optimum)
-    return {
-        # Exact when no allowed pair was pruned: the solver's optimum is the true optimum.
-        "exact": cands.complete,
+def _optimum(cands: Candidates, objective: int, optimum: int, optimality: dict[str, object]) -> dict[str, object]:
+    """What is proven. `status`: "certified" (mentor/mentee pools: pricing proved that no
+    allowed pair, pruned or not, improves the total), "exact" (general pools solved over
+    every allowed pair), "bounded" (general pools: within `gap` of a certified upper bound),
+    "not certified" (pricing stopped early; `upper_bound` is still a valid bound).
+    `optimal` is true only with a proof; `share_of_optimum` is below 1 only when a floor
+    was raised."""
+    bound = max(int(optimality.get("upper_bound", optimum)), optimum)  # type: ignore[call-overload]
+    out: dict[str, object] = {
+        "status": optimality["status"],
+        "optimal": bool(optimality.get("proven")),
+        "exact": bool(optimality.get("proven")),  # kept for readers of older runs
         "optimum_total": round(optimum / SCORE_SCALE, 3),
         "share_of_optimum": round(objective / optimum, 6) if optimum else 1.0,
         "upper_bound": round(bound / SCORE_SCALE, 3),
-        "share_of_upper_bound": round(objective / bound, 6) if bound else 1.0,
+        "gap": round((bound - objective) / bound, 6) if bound else 0.0,
     }
+    for key in ("rounds", "priced_in", "pairs_rescored"):
+        if key in optimality:
+            out[key] = optimality[key]
+    return out
 
 
 def _weakest(pairs: Sequence[Pair]) -> dict[str, object] | None:

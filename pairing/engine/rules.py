@@ -21,6 +21,7 @@ RULE_TEXT: dict[str, str] = {
     "working_hours": "has too little working-hour overlap with you",
     "previously_paired": "was paired with you before",
     "blocked": "is blocked from pairing with you",
+    "learning_floor": "is not far enough ahead in any skill you want",
 }
 
 
@@ -35,6 +36,34 @@ def qualifying_level(learner_level: int) -> int:
 
 def is_clearly_ahead(teacher_level: int, learner_level: int) -> bool:
     return learner_level < MAX_SKILL_LEVEL and teacher_level >= qualifying_level(learner_level)
+
+
+def floor_flow(teacher: Person, learner: Person, rules: Rules, gap: int | None = None) -> bool:
+    """Does the teacher teach the learner at least one wanted focus skill clearly ahead and
+    at least `gap` (default: the learning floor) levels ahead?"""
+    gap = rules.learning_floor if gap is None else gap
+    for skill_id, want in learner.skills.items():
+        offer = teacher.skills.get(skill_id)
+        if want.wants <= 0 or offer is None or not offer.can_teach:
+            continue
+        if rules.skill_focus and skill_id not in rules.skill_focus:
+            continue
+        if is_clearly_ahead(offer.level, want.level) and offer.level - want.level >= gap:
+            return True
+    return False
+
+
+def learning_floor_ok(mentor: Person, mentee: Person, rules: Rules) -> bool:
+    """The floor per kind: the mentor's teaching (traditional, reverse), both ways for a swap
+    (reciprocal), either way (peer)."""
+    if rules.learning_floor <= 0:
+        return True
+    down = floor_flow(mentor, mentee, rules)
+    if rules.kind == "reciprocal":
+        return down and floor_flow(mentee, mentor, rules)
+    if rules.kind == "peer":
+        return down or floor_flow(mentee, mentor, rules)
+    return down
 
 
 def seniority_ok(mentor: Person, mentee: Person, rules: Rules) -> bool:
@@ -81,7 +110,8 @@ def unordered(pairs: frozenset[tuple[int, int]]) -> frozenset[frozenset[int]]:
 
 
 def broken_rules(mentor: Person, mentee: Person, rules: Rules) -> list[str]:
-    """Codes of every hard rule the pair breaks (empty = allowed, skills aside)."""
+    """Codes of every hard rule the pair breaks (empty = allowed, skills aside: a pair with
+    no skill flow at all breaks the skills rule, not the learning floor)."""
     broken: list[str] = []
     key = frozenset((mentor.id, mentee.id))
     if mentor.id == mentee.id:
@@ -100,6 +130,10 @@ def broken_rules(mentor: Person, mentee: Person, rules: Rules) -> list[str]:
         broken.append("previously_paired")
     if key in unordered(rules.blocks):
         broken.append("blocked")
+    if not learning_floor_ok(mentor, mentee, rules) and (
+        floor_flow(mentor, mentee, rules, gap=0) or (rules.is_general and floor_flow(mentee, mentor, rules, gap=0))
+    ):
+        broken.append("learning_floor")  # some skill flows, none far enough ahead
     return broken
 
 

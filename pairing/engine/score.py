@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from pairing.engine.model import (
     MAX_SKILL_LEVEL,
+    NEUTRAL_FACTOR,
     NEUTRAL_WORK_STYLE,
     WORK_STYLE_QUESTIONS,
     Person,
@@ -101,18 +102,31 @@ def answers(person: Person) -> list[int]:
 
 
 def work_style_similarity(a: Person, b: Person) -> float:
+    """1 - squared distance / 80 over the five answers; neutral when either gave none."""
+    if not a.work_style or not b.work_style:
+        return NEUTRAL_FACTOR
     distance = sum((x - y) ** 2 for x, y in zip(answers(a), answers(b), strict=True))
     return 1.0 - distance / WORK_STYLE_MAX_DISTANCE
 
 
 def enough_time(person: Person, rules: Rules) -> float:
-    return min(1.0, max(0.0, person.availability) / rules.weights.availability_target_hours)
+    hours = person.availability or 0.0
+    return min(1.0, max(0.0, hours) / rules.weights.availability_target_hours)
+
+
+def availability(a: Person, b: Person, rules: Rules) -> float:
+    """Both have enough time: product of each one's share of the target; neutral when
+    either did not say."""
+    if a.availability is None or b.availability is None:
+        return NEUTRAL_FACTOR
+    return enough_time(a, rules) * enough_time(b, rules)
 
 
 def cross_department(a: Person, b: Person) -> float:
-    """0 in the same unit, rising to 1 when the org paths share nothing."""
+    """0 in the same unit, rising to 1 when the org paths share nothing; neutral when
+    either unit is unknown."""
     if not a.org_path or not b.org_path:
-        return 0.0
+        return NEUTRAL_FACTOR
     shared = 0
     for x, y in zip(a.org_path, b.org_path, strict=False):
         if x != y:
@@ -143,7 +157,7 @@ def breakdown(mentor: Person, mentee: Person, rules: Rules) -> Breakdown:
     raw = {
         "expertise": expertise,
         "work_style": work_style_similarity(mentor, mentee),
-        "availability": enough_time(mentor, rules) * enough_time(mentee, rules),
+        "availability": availability(mentor, mentee, rules),
         "timezone": timezone_closeness(mentor, mentee),
         "cross_department": cross_department(mentor, mentee),
         "request": requested(mentor, mentee, rules),

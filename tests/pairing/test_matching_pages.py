@@ -169,3 +169,39 @@ def test_the_run_page_needs_a_fixed_number_of_queries(
 ) -> None:
     with django_assert_max_num_queries(25):
         assert hr.get(reverse("pairing:run", args=[solved.pk])).status_code == 200
+
+
+def test_hr_runs_with_raise_the_weakest_pair_and_sees_its_cost_and_floor_beside_the_run(
+    seeded: Seeded, hr: Client
+) -> None:
+    runs_page = hr.get(reverse("pairing:program_runs", args=[seeded.program.pk])).content.decode()
+    assert 'name="raise_floor"' in runs_page and "Raise the weakest pair" in runs_page
+    hr.post(reverse("pairing:run_start", args=[seeded.program.pk]), {"raise_floor": "on"})
+    run = MatchRun.objects.get()
+    assert run.parameters["options"] == {"raise_floor": True}
+    services.match_run_execute(run_id=run.pk)
+    run.refresh_from_db()
+    floor = run.quality["raise_floor"]
+    assert floor["floor_score"] >= floor["floor_before"] and floor["cost"] >= 0
+    assert run.parameters["options"] == {"raise_floor": True} and run.parameters["raise_floor"] is True
+    page = hr.get(reverse("pairing:run", args=[run.pk])).content.decode()
+    assert f"Weakest pair raised from {floor['floor_before']} to {floor['floor_score']}" in page
+    assert f"at a cost of {floor['cost']} in total score" in page
+    listing = hr.get(reverse("pairing:program_runs", args=[seeded.program.pk])).content.decode()
+    assert f"cost {floor['cost']} total score" in listing
+
+
+def test_a_plain_run_is_certified_optimal_and_says_so(seeded: Seeded, solved: MatchRun, hr: Client) -> None:
+    assert solved.parameters["options"] == {"raise_floor": False}
+    assert solved.quality["optimum"]["status"] == "certified" and solved.quality["optimum"]["optimal"] is True
+    page = hr.get(reverse("pairing:run", args=[solved.pk])).content.decode()
+    assert "Certified: no allowed pair" in page and "Fairness" not in page
+
+
+def test_the_learning_floor_is_a_program_setting_that_reaches_the_engine(seeded: Seeded) -> None:
+    from pairing.loading import load_pool
+
+    assert load_pool(seeded.program).rules.learning_floor == 2
+    seeded.program.matching = {**(seeded.program.matching or {}), "learning_floor": 0}
+    seeded.program.save(update_fields=["matching"])
+    assert load_pool(seeded.program).rules.learning_floor == 0

@@ -19,7 +19,7 @@ def test_the_pool_maps_enrollments_inventories_and_profiles_to_engine_people(see
     assert dee.skills[genai].wants == 3
     assert dee.utc_offset in (1.0, 2.0)  # Europe/Berlin on the start date
     assert dee.languages == frozenset({"en"})
-    assert dee.work_style == (3, 3, 3, 3, 3)
+    assert dee.work_style == ()  # no answers given: not invented as neutral answers
     # Department = the unit below the company root, for the "different department" rule.
     assert ada.org_unit_id != dee.org_unit_id
     assert pool.rules.kind == "reverse" and pool.rules.other_unit_only

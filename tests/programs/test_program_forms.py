@@ -101,3 +101,21 @@ def test_yes_no_rules_left_on_the_default_are_not_stored(db) -> None:
     assert form.is_valid(), form.errors
 
     assert form.program_data()["matching"] == {"shared_language": False}
+
+
+def test_the_learning_floor_defaults_to_two_levels_and_can_be_chosen_or_turned_off(db) -> None:
+    from mentorship.programs.services import complete_matching
+
+    default = ProgramForm(_post())
+    assert default.is_valid(), default.errors
+    assert "learning_floor" not in default.program_data()["matching"]
+    assert complete_matching("reverse", default.program_data()["matching"])["learning_floor"] == 2
+    for choice, stored in (("0", 0), ("3", 3)):
+        form = ProgramForm(_post(learning_floor=choice))
+        assert form.is_valid(), form.errors
+        assert form.program_data()["matching"]["learning_floor"] == stored
+
+
+def test_a_learning_floor_outside_the_choices_is_a_form_error(db) -> None:
+    assert "learning_floor" in _errors(learning_floor="7")
+    assert "learning_floor" in _errors(learning_floor="two")

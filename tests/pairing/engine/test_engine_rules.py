@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from pairing.engine import Kind, Person, Rules, SkillEntry
 from pairing.engine.assign import TIE_RANGE, assign, tie_breakers
-from pairing.engine.benchmark import case_pruning, case_shuffle, case_solve
+from pairing.engine.benchmark import case_dense, case_engine, case_shuffle, table
+from pairing.engine.candidates import COLUMN_FACTOR
 from pairing.engine.greedy import best_first, in_turn
 from pairing.engine.rules import broken_rules, hours_overlap, qualifying_level, shares_language
 from pairing.engine.score import cross_department, mutual_gain, skill_credit, work_style_similarity
@@ -81,18 +84,32 @@ def test_greedy_baselines_never_beat_the_optimum() -> None:
         assert cands.scores[best_first(feats, cands)].sum() <= best
 
 
-def test_pruning_to_few_candidates_is_reported_as_incomplete() -> None:
+def test_pruning_keeps_each_persons_best_and_bounds_everything_left_out() -> None:
     pool = generate(300, seed=2, candidates_per_person=2)
-    _, cands = prepare(pool.mentors, pool.mentees, pool.rules)
-    assert not cands.complete
-    assert np.bincount(cands.rows).max() <= 2
+    feats, cands = prepare(pool.mentors, pool.mentees, pool.rules)
+    _, dense = prepare(pool.mentors, pool.mentees, dataclasses.replace(pool.rules, candidates_per_person=None))
+    assert not cands.complete and dense.complete
+    kept = set(zip(cands.rows.tolist(), cands.cols.tolist(), strict=True))
+    for r, c, s in zip(dense.rows.tolist(), dense.cols.tolist(), dense.scores.tolist(), strict=True):
+        if (r, c) not in kept:
+            assert s <= cands.row_bound[r] and s <= cands.col_bound[c]
+    for r in range(len(feats.rows)):  # each mentee keeps their best partner
+        best = dense.scores[dense.rows == r].max(initial=-1)
+        assert cands.scores[cands.rows == r].max(initial=-1) == best
+    per_mentor = COLUMN_FACTOR * 2  # each mentor keeps at least their best 8 mentees
+    for c in range(len(feats.cols)):
+        wanted = sorted(dense.scores[dense.cols == c].tolist(), reverse=True)[:per_mentor]
+        assert sorted(cands.scores[cands.cols == c].tolist(), reverse=True)[: len(wanted)] == wanted
 
 
 def test_the_benchmark_cases_run_on_small_pools() -> None:
-    figures = case_solve(300, "traditional", 50, 1)
-    assert figures["pairs"] > 0 and figures["greedy in turn"]["total score"] <= figures["total score"]
-    assert case_pruning(300, "traditional", 50, 1)["loss %"] >= 0
-    assert case_shuffle(200, "reciprocal", 50, 1)["identical output"] is True
+    figures = case_engine(300, "traditional", 5, 1, True)
+    assert figures["status"] == "certified"
+    assert figures["greedy in turn"]["total score"] <= figures["total score"]
+    assert case_dense(300, "traditional", 1)["total score"] == figures["total score"]
+    assert case_engine(200, "peer", 5, 1)["status"] in {"exact", "bounded"}
+    assert case_shuffle(200, "reciprocal", 5, 1)["identical output"] is True
+    assert "| traditional 300 |" in table([("traditional", 300, figures, {}, "1.00")])
 
 
 def test_skill_entries_default_to_knowing_nothing() -> None:

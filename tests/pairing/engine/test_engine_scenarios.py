@@ -50,7 +50,12 @@ def test_reverse_program_pairs_the_junior_analyst_with_the_director_who_wants_da
     solution = solve(both, both, rules("reverse"))
     assert pairs_of(solution) == {(analyst.id, director.id)}
     pair = solution.pairs[0]
-    assert "Junior analyst can teach Senior director: Data literacy (level 5 -> 1" in pair.explanation[1]
+    assert pair.explanation[1] == (
+        "Reverse mentoring: the more junior colleague teaches. "
+        "Junior analyst (career level 2) teaches Senior director (career level 8)."
+    )
+    assert "Junior analyst can teach Senior director: Data literacy (teacher 5, learner 1" in pair.explanation[2]
+    assert pair.facts["junior_teaches"] == analyst.id
 
 
 def test_traditional_program_pairs_them_the_other_way_round() -> None:
@@ -144,7 +149,7 @@ def test_capacity_exhausted_leaves_the_weaker_fit_unmatched() -> None:
     solution = solve([mentor], [strong, weak], rules())
     assert pairs_of(solution) == {(mentor.id, strong.id)}
     code, text = reason_of(solution, weak.id)
-    assert code == "capacity" and text.startswith("capacity exhausted")
+    assert code == "capacity" and text.startswith("the one mentor you could pair with is full")
 
 
 def test_a_mentor_is_clearly_ahead_only_by_two_levels_or_from_level_three() -> None:
@@ -174,7 +179,7 @@ def test_factor_points_add_up_to_the_score_and_are_explained() -> None:
     text = "\n".join(pair.explanation)
     for words in ("Complementary expertise", "Similar work style", "Time for mentoring"):
         assert words in text
-    assert "Timezone closeness" in text and "1 hours apart" in text
+    assert "Timezone closeness" in text and "1 hour apart" in text
     assert "An explicit request added 5.0 of 5.0 points" in text
 
 
