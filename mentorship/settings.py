@@ -160,8 +160,10 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": CACHE_KEY_PREFIX,
-            # Fail within half a second when Redis is down or hangs, instead of blocking a request.
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5, "retry_on_timeout": False},
+            # Fail within half a second when Redis cannot be reached, and within a second when it
+            # hangs, instead of blocking a request. (Half a second for replies too was tripped by a
+            # busy machine's ordinary delays, and each switch restarts the rate-limit counters.)
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0, "retry_on_timeout": False},
         },
         "database": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",

@@ -44,8 +44,13 @@ def clear_test_cache() -> None:
     """Delete this run's cache keys only: a Redis FLUSHDB would also drop the broker's queues."""
     for alias in settings.CACHES:
         backend = caches[alias]
-        if isinstance(backend, FallbackCache | DatabaseCache):
-            continue  # the first's caches are cleared on their own; the second lives in the test database
+        if isinstance(backend, FallbackCache):
+            # Its caches are cleared on their own. Each test starts on Redis again: a slow Redis
+            # reply in an earlier test must not leave this one switching caches halfway through.
+            backend._primary_down_until = 0.0
+            continue
+        if isinstance(backend, DatabaseCache):
+            continue  # it lives in the test database
         if isinstance(backend, RedisCache):
             client = backend._cache.get_client(write=True)
             keys = list(client.scan_iter(f"{settings.CACHES[alias]['KEY_PREFIX']}:*"))

@@ -61,7 +61,7 @@ def app_on(redis: RedisServer) -> Iterator[None]:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": redis.url,
             "KEY_PREFIX": "faults",
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5, "retry_on_timeout": False},
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0, "retry_on_timeout": False},
         },
         "database": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
