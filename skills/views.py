@@ -4,8 +4,6 @@ The inventory URLs never carry a person: they always edit the signed-in person's
 there is nobody else's to reach. HR pages answer 404 to everyone else, so they do not advertise.
 """
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any, cast
 from urllib.parse import urlencode
 
@@ -23,7 +21,7 @@ from mentorship.accounts.models import User
 from mentorship.core.hostile import ascii_int
 from mentorship.participants import services as participant_services
 from mentorship.participants.models import Participant
-from mentorship.participants.roles import is_hr_admin
+from mentorship.participants.roles import hr_admin_required
 from skills import queries, services
 from skills.forms import (
     ApproveSuggestionForm,
@@ -61,17 +59,6 @@ def _page_status(request: HttpRequest, form: forms.Form | None = None) -> int:
 
 
 # HR: the catalogue -----------------------------------------------------------------------------
-
-
-def hr_admin_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    @wraps(view)
-    @login_required
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not is_hr_admin(request.user):
-            raise Http404("No such page.")
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 @require_GET

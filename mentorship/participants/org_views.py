@@ -5,13 +5,10 @@ service in `participants.services`. HR admins only; everyone else gets a 404.
 """
 
 from collections import Counter
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -21,21 +18,10 @@ from django.views.decorators.http import require_POST
 from mentorship.participants import services
 from mentorship.participants.models import OrgUnit, Participant
 from mentorship.participants.orgtree import OrgTree, head_counts
-from mentorship.participants.roles import is_hr_admin
+from mentorship.participants.roles import hr_admin_required
 
 PEOPLE_PER_PAGE = 50
 ACTIONS = ("rename", "move", "merge", "delete")
-
-
-def _hr_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    @wraps(view)
-    @login_required
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not is_hr_admin(request.user):
-            raise Http404("No such page.")
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 def _unit_for(pk: int) -> OrgUnit:
@@ -97,14 +83,14 @@ def _tree_page(request: HttpRequest, org: OrgTree, create_form: CreateForm, *, s
     return render(request, "participants/org/tree.html", context, status=status)
 
 
-@_hr_only
+@hr_admin_required
 def tree(request: HttpRequest) -> HttpResponse:
     org = OrgTree.load()
     return _tree_page(request, org, CreateForm(tree=org))
 
 
 @require_POST
-@_hr_only
+@hr_admin_required
 def root_create(request: HttpRequest) -> HttpResponse:
     form = NameForm(request.POST)
     if OrgUnit.objects.filter(parent=None).exists() or not form.is_valid():
@@ -116,7 +102,7 @@ def root_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@_hr_only
+@hr_admin_required
 def unit_create(request: HttpRequest) -> HttpResponse:
     org = OrgTree.load()
     form = CreateForm(request.POST, tree=org)
@@ -171,13 +157,13 @@ def _unit_page(
     return render(request, "participants/org/unit.html", context, status=status)
 
 
-@_hr_only
+@hr_admin_required
 def unit(request: HttpRequest, pk: int) -> HttpResponse:
     return _unit_page(request, _unit_for(pk))
 
 
 @require_POST
-@_hr_only
+@hr_admin_required
 def unit_change(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     unit = _unit_for(pk)
     if action not in ACTIONS:
