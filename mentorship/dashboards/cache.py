@@ -10,8 +10,9 @@ transaction commits (another request may have cached the old figures in between)
 older version is still served while it is younger than `DASHBOARD_CACHE_LAG_SECONDS` (10): where
 people log sessions all day, a busy page is computed at most that often instead of on nearly
 every view, and a change shows within those seconds; on a quiet system the next view after a
-change is computed afresh. Bulk writes send no signals (an import, the sweep marking pairs at
-risk, `QuerySet.update`): their figures appear when the entry expires, after
+change is computed afresh. An import writes in bulk, but saves its job row in the same
+transaction, and that save starts a new version. Other bulk writes send no signals (the sweep
+marking pairs at risk, `QuerySet.update`): their figures appear when the entry expires, after
 `DASHBOARD_CACHE_SECONDS` (60) at most. Reminders are not watched: a reminder counts only once
 it is seven days old, so a new one changes no figure.
 
@@ -102,6 +103,7 @@ def _key(name: str, parts: tuple[Hashable | Scope, ...]) -> str:
 def watched_models() -> list[type[Model]]:
     """The models whose rows the dashboards' figures are computed from (not Notification: see the
     module docstring)."""
+    from mentorship.imports.models import ImportJob
     from mentorship.mentorships.models import Mentorship
     from mentorship.participants.models import OrgUnit, Participant
     from mentorship.programs.models import Enrollment, Program
@@ -113,6 +115,9 @@ def watched_models() -> list[type[Model]]:
         CheckIn,
         Enrollment,
         Goal,
+        # An import writes people, units and leavers in bulk (no save signals); its job row is saved
+        # in the same transaction, so that save stands for all of them.
+        ImportJob,
         MentoringSession,
         Mentorship,
         OrgUnit,

@@ -13,8 +13,10 @@ from django.test.utils import CaptureQueriesContext
 from mentorship.dashboards import cache as dashboard_cache
 from mentorship.dashboards.cache import cached
 from mentorship.dashboards.scope import Scope
+from mentorship.imports import services as import_services
 from mentorship.participants.models import Participant
 from tests.dashboards.conftest import NOW, World, login, session
+from tests.imports.conftest import make_csv, person_row
 
 
 class Counter:
@@ -106,3 +108,16 @@ def test_the_version_moves_again_when_the_write_commits(world: World) -> None:
         session(world.pairs["A"], "2026-03-04")  # autocommit: bumped now and on commit
     assert bump.call_count >= 2
     assert cached("page", (Scope(),), build) == 1
+
+
+def test_an_import_starts_a_new_version_though_it_writes_people_in_bulk(world: World, hr_admin: Participant) -> None:
+    build = Counter()
+    assert cached("page", (Scope(),), build) == 1
+    job = import_services.import_job_create(
+        file_name="people.csv", content=make_csv([person_row("new.person@example.com")]), by=hr_admin.user
+    )
+    assert cached("page", (Scope(),), build) == 2  # the upload alone already is a write to a watched row
+    import_services.import_job_confirm(job=job, invite=False)
+
+    assert Participant.objects.filter(user__email="new.person@example.com").exists()
+    assert cached("page", (Scope(),), build) == 3

@@ -3,6 +3,8 @@ a valid response signs in; a bad signature, an expired assertion and a wrong aud
 refused with a message that says which."""
 
 import base64
+import shutil
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -21,8 +23,10 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore:CF
 
 
 @pytest.fixture(scope="module")
-def idp() -> SamlIdp:
-    return make_idp()
+def idp() -> Iterator[SamlIdp]:
+    made = make_idp()
+    yield made
+    shutil.rmtree(made.directory, ignore_errors=True)  # its key pair and certificate
 
 
 @pytest.fixture
