@@ -8,6 +8,8 @@ their own proposals and requests (404 otherwise), and never any pair's score bre
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.contrib import messages
@@ -104,9 +106,14 @@ def _back(request: HttpRequest, fallback: str) -> HttpResponse:
     return redirect(fallback)
 
 
-def _error(request: HttpRequest, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
+@contextmanager
+def _reporting(request: HttpRequest) -> Iterator[None]:
+    """Run the block; a ValidationError from a service ends it and becomes error messages."""
+    try:
+        yield
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
 
 
 # --- HR: runs ------------------------------------------------------------------------------------
@@ -139,17 +146,17 @@ def run_start(request: HttpRequest, program_id: int) -> HttpResponse:
     if not form.is_valid():  # a checkbox cannot really fail; a hostile value is a 400
         messages.error(request, "The run options were not understood.")
         return redirect("pairing:program_runs", program.pk)
-    try:
+    with _reporting(request):
         run = services.match_run_start(
             program=program,
             by=request.user,  # type: ignore[arg-type]
             raise_floor=form.cleaned_data["raise_floor"],
         )
-    except ValidationError as error:
-        _error(request, error)
-        return redirect("pairing:program_runs", program.pk)
-    _say_how_it_starts(request, run, "Matching", "Matching started. Results appear here as soon as the run finishes.")
-    return redirect("pairing:run", run.pk)
+        _say_how_it_starts(
+            request, run, "Matching", "Matching started. Results appear here as soon as the run finishes."
+        )
+        return redirect("pairing:run", run.pk)
+    return redirect("pairing:program_runs", program.pk)
 
 
 def _say_how_it_starts(request: HttpRequest, run: MatchRun, what: str, started: str) -> None:
@@ -168,11 +175,8 @@ def _say_how_it_starts(request: HttpRequest, run: MatchRun, what: str, started: 
 @login_required
 def run_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     run = _run_for_hr(request, pk, to_change=True)
-    try:
+    with _reporting(request):
         services.match_run_cancel(run=run, by=request.user)  # type: ignore[arg-type]
-    except ValidationError as error:
-        _error(request, error)
-    else:
         messages.success(request, "Run cancelled. The program is free for a new run.")
     return redirect("pairing:run", run.pk)
 
@@ -181,11 +185,8 @@ def run_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def run_retry(request: HttpRequest, pk: int) -> HttpResponse:
     run = _run_for_hr(request, pk, to_change=True)
-    try:
+    with _reporting(request):
         run = services.match_run_retry(run=run, by=request.user)  # type: ignore[arg-type]
-    except ValidationError as error:
-        _error(request, error)
-    else:
         _say_how_it_starts(request, run, "Retry", "Retry started. Results appear here as soon as the run finishes.")
     return redirect("pairing:run", run.pk)
 
@@ -303,14 +304,12 @@ def _row_or_back(request: HttpRequest, run: MatchRun, proposal: Proposal) -> Htt
 def proposal_pin(request: HttpRequest, pk: int, proposal_id: int) -> HttpResponse:
     run = _run_for_hr(request, pk, to_change=True)
     proposal = get_object_or_404(Proposal, pk=proposal_id, run=run)
-    try:
+    with _reporting(request):
         proposal = services.proposal_pin(
             proposal=proposal,
             pinned=request.POST.get("pinned") == "1",
             by=request.user,  # type: ignore[arg-type]
         )
-    except ValidationError as error:
-        _error(request, error)
     return _row_or_back(request, run, proposal)
 
 
@@ -319,10 +318,8 @@ def proposal_pin(request: HttpRequest, pk: int, proposal_id: int) -> HttpRespons
 def proposal_remove(request: HttpRequest, pk: int, proposal_id: int) -> HttpResponse:
     run = _run_for_hr(request, pk, to_change=True)
     proposal = get_object_or_404(Proposal, pk=proposal_id, run=run)
-    try:
+    with _reporting(request):
         proposal = services.proposal_remove(proposal=proposal, by=request.user)  # type: ignore[arg-type]
-    except ValidationError as error:
-        _error(request, error)
     return _row_or_back(request, run, proposal)
 
 
@@ -396,26 +393,20 @@ def manual_pair(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def run_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     run = _run_for_hr(request, pk, to_change=True)
-    try:
-        new_run = services.match_run_resolve(run=run, by=request.user)  # type: ignore[arg-type]
-    except ValidationError as error:
-        _error(request, error)
-        return redirect("pairing:run", run.pk)
-    _say_how_it_starts(
-        request, new_run, "Re-solve", "Re-solving the rest: pinned and manual pairs are kept, removed pairs stay apart."
-    )
-    return redirect("pairing:run", new_run.pk)
+    with _reporting(request):
+        run = services.match_run_resolve(run=run, by=request.user)  # type: ignore[arg-type]
+        _say_how_it_starts(
+            request, run, "Re-solve", "Re-solving the rest: pinned and manual pairs are kept, removed pairs stay apart."
+        )
+    return redirect("pairing:run", run.pk)
 
 
 @require_POST
 @login_required
 def run_publish(request: HttpRequest, pk: int) -> HttpResponse:
     run = _run_for_hr(request, pk, to_change=True)
-    try:
+    with _reporting(request):
         count = services.match_run_publish(run=run, by=request.user)  # type: ignore[arg-type]
-    except ValidationError as error:
-        _error(request, error)
-    else:
         messages.success(
             request, f"Published {count} pair{'s' if count != 1 else ''}: both people of each pair have been told."
         )
@@ -547,15 +538,13 @@ def request_create(request: HttpRequest, program_id: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Choose one of your suggested mentors.")
         return redirect("pairing:suggestions", program.pk)
-    try:
+    with _reporting(request):
         match_request = services.self_match_request_create(
             program=program, mentee=me, mentor_id=form.cleaned_data["mentor"], message=form.cleaned_data["message"]
         )
-    except ValidationError as error:
-        _error(request, error)
-        return redirect("pairing:suggestions", program.pk)
-    messages.success(request, f"Request sent to {match_request.mentor.name}.")
-    return redirect("pairing:request", match_request.pk)
+        messages.success(request, f"Request sent to {match_request.mentor.name}.")
+        return redirect("pairing:request", match_request.pk)
+    return redirect("pairing:suggestions", program.pk)
 
 
 @login_required
@@ -590,16 +579,13 @@ def request_respond(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Choose accept or decline.")
         return redirect("pairing:request", pk)
-    try:
+    with _reporting(request):
         match_request = services.self_match_request_respond(
             request=match_request, mentor=me, accept=form.accepted, reason=form.cleaned_data["reason"]
         )
-    except ValidationError as error:
-        _error(request, error)
-        return redirect("pairing:request", pk)
-    if match_request.mentorship_id:
-        messages.success(request, "Accepted: your mentorship has started.")
-        return redirect("mentorships:detail", match_request.mentorship_id)
+        if match_request.mentorship_id:
+            messages.success(request, "Accepted: your mentorship has started.")
+            return redirect("mentorships:detail", match_request.mentorship_id)
     return redirect("pairing:request", pk)
 
 
@@ -607,10 +593,7 @@ def request_respond(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def request_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     match_request = _request_for(request, pk)
-    try:
+    with _reporting(request):
         services.self_match_request_cancel(request=match_request, mentee=_me(request))
-    except ValidationError as error:
-        _error(request, error)
-    else:
         messages.success(request, "Request withdrawn. You can ask someone else.")
     return redirect("pairing:suggestions", match_request.program_id)
