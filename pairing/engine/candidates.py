@@ -62,8 +62,6 @@ class Candidates:
     cols: IntArray  # teacher index (mentor; the other person)
     scores: IntArray  # score x SCORE_SCALE, rounded
     complete: bool  # True when every allowed pair is present (nothing was pruned)
-    best_per_row: IntArray  # best allowed scaled score per row, -1 when none
-    upper_bound: int  # no assignment can total more (scaled)
     # Every allowed pair missing from the list scores at most row_bound[row] and at most
     # col_bound[col] (-1: nothing allowed is missing). Pricing relies on these.
     row_bound: IntArray
@@ -320,13 +318,8 @@ def find(features: Features, per_row: int | None, threads: int | None = None, pe
         scores = np.concatenate([scores, best[has]])
     if features.general:
         rows, cols, scores = merge_directions(rows, cols, scores, n_rows)
-        bound = int(np.clip(best, 0, None).sum()) // 2
     else:
         rows, cols, scores = _unique(rows, cols, scores, n_cols)
-        bound = min(
-            int(np.clip(best, 0, None).sum()),
-            int((np.maximum(_column_best(cols, scores, n_cols), col_bound).clip(0) * features.cols.capacity).sum()),
-        )
     complete = keep_all or len(rows) == allowed
     row_bound = np.full(n_rows, -1, dtype=np.int64) if complete else best.copy()
     if complete:
@@ -341,18 +334,10 @@ def find(features: Features, per_row: int | None, threads: int | None = None, pe
         cols=cols,
         scores=scores,
         complete=complete,
-        best_per_row=best,
-        upper_bound=bound,
         row_bound=row_bound,
         col_bound=col_bound,
         allowed=allowed // 2 if features.general else allowed,
     )
-
-
-def _column_best(cols: IntArray, scores: IntArray, n_cols: int) -> IntArray:
-    out = np.full(n_cols, -1, dtype=np.int64)
-    np.maximum.at(out, cols, scores)
-    return out
 
 
 def _unique(rows: IntArray, cols: IntArray, values: IntArray, n_cols: int) -> tuple[IntArray, IntArray, IntArray]:
