@@ -33,6 +33,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from pairing.engine.candidates import block_rows, expertise, rule_masks, score_block
+from pairing.engine.explain import plural
 from pairing.engine.features import Features, IntArray
 from pairing.engine.model import SCORE_SCALE, Person, Role, Rules, Unmatched
 from pairing.engine.rules import RULE_TEXT, qualifying_level
@@ -60,11 +61,6 @@ ALL_RULED_OUT = {
         "no qualified {one} is {gap} or more levels ahead of you in a skill you want (the program's learning floor)"
     ),
 }
-
-
-def plural(n: int, one: str, many: str | None = None) -> str:
-    """'1 mentor', '3 mentors'."""
-    return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
 def unmatched(
