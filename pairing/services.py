@@ -161,6 +161,17 @@ def latest_run(program: Program) -> MatchRun | None:
     return MatchRun.objects.filter(program=program).order_by("-created_at", "-id").first()
 
 
+def newest_reviewable_run_id(program: Program) -> int | None:
+    """The program's newest run that did not end without results: the only one HR may change."""
+    return (
+        MatchRun.objects.filter(program=program)
+        .exclude(status__in=UNFINISHED_RUN_STATUSES)
+        .order_by("-created_at", "-id")
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
 def _lock_editable_run(run: MatchRun) -> MatchRun:
     """The run, if HR may still change it: the program's newest run, done and not yet published."""
     program = _lock_program(run.program)
@@ -171,13 +182,8 @@ def _lock_editable_run(run: MatchRun) -> MatchRun:
         raise ValidationError("This run has not finished.")
     if run.is_published:
         raise ValidationError("This run has been published; start a new run to change the pairs.")
-    newest = (
-        MatchRun.objects.filter(program=program)
-        .exclude(status__in=UNFINISHED_RUN_STATUSES)
-        .order_by("-created_at", "-id")
-        .first()
-    )
-    if newest is not None and newest.pk != run.pk:
+    newest = newest_reviewable_run_id(program)
+    if newest is not None and newest != run.pk:
         raise ValidationError("A newer run exists for this program; review that one instead.")
     return run
 

@@ -222,14 +222,7 @@ def _editable(run: MatchRun, user: Any) -> bool:
         return False
     if not services.can_run_matching(user, run.program):
         return False
-    newest = (
-        MatchRun.objects.filter(program=run.program)
-        .exclude(status__in=services.UNFINISHED_RUN_STATUSES)
-        .order_by("-created_at", "-id")
-        .values_list("pk", flat=True)
-        .first()
-    )
-    return newest == run.pk
+    return services.newest_reviewable_run_id(run.program) == run.pk
 
 
 def _run_context(request: HttpRequest, run: MatchRun) -> dict[str, Any]:
