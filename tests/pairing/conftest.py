@@ -11,6 +11,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from mentorship.participants.models import OrgUnit, Participant
@@ -122,3 +123,15 @@ def solved(seeded: Seeded) -> MatchRun:
     services.match_run_execute(run_id=run.pk)
     run.refresh_from_db()
     return run
+
+
+def client_for(person: Any) -> Client:
+    client = Client()
+    client.force_login(person.user)
+    return client
+
+
+@pytest.fixture
+def hr(seeded: Seeded) -> Client:
+    """The program's owner, logged in."""
+    return client_for(seeded.hr)

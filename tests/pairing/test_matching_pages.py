@@ -10,18 +10,7 @@ from mentorship.participants import services as participant_services
 from pairing import services
 from pairing.models import MatchRun, Proposal, ProposalStatus
 
-from .conftest import Seeded
-
-
-def client_for(person: Any) -> Client:
-    client = Client()
-    client.force_login(person.user)
-    return client
-
-
-@pytest.fixture
-def hr(seeded: Seeded) -> Client:
-    return client_for(seeded.hr)
+from .conftest import Seeded, client_for
 
 
 @pytest.fixture

@@ -12,21 +12,10 @@ from mentorship.participants import services as participant_services
 from pairing import services
 from pairing.models import MatchRun, RunStatus
 
-from .conftest import Seeded
+from .conftest import Seeded, client_for
 
 CANCEL = "Cancel this run"
 RETRY = "Retry this run"
-
-
-def client_for(person: Any) -> Client:
-    client = Client()
-    client.force_login(person.user)
-    return client
-
-
-@pytest.fixture
-def hr(seeded: Seeded) -> Client:
-    return client_for(seeded.hr)
 
 
 @pytest.fixture
