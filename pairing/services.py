@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 import logging
 import time
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -769,8 +768,3 @@ def self_match_requests_expire() -> int:
             dedupe_key=f"request:{request.pk}:expired",
         )
     return len(stale)
-
-
-def pool_choices(pool: Pool, ids: Iterable[int]) -> Sequence[tuple[int, str]]:
-    members = pool.members
-    return sorted(((pid, f"{members[pid].name} · {members[pid].job_title}") for pid in ids), key=lambda c: c[1])
