@@ -368,10 +368,10 @@ def merge_directions(rows: IntArray, cols: IntArray, values: IntArray, n: int) -
 
 def expertise(features: Features, rows: IntArray) -> tuple[FloatArray, FloatArray | None]:
     """(what each row learns from each col, what each col learns from the row or None)."""
-    to_row = features.rows.learn[rows] @ features.cols.teach.T
+    to_row = features.rows.learn_rows[rows] @ features.cols.teach_t
     if not features.general:
         return to_row, None
-    from_row = features.rows.teach[rows] @ features.cols.learn.T
+    from_row = features.rows.teach_rows[rows] @ features.cols.learn_t
     return to_row, from_row
 
 
@@ -407,10 +407,10 @@ def rule_masks(features: Features, rows: IntArray, to_row: FloatArray, from_row:
             mask[positions, cols] = False
         masks[code] = mask
     if rules.learning_floor > 0:
-        down = (r.learn[rows] @ c.floor.T) > 0
+        down = (r.learn_rows[rows] @ c.floor_t) > 0
         if from_row is None:
             masks["learning_floor"] = down
         else:
-            up = (r.floor[rows] @ c.learn.T) > 0
+            up = (r.floor_rows[rows] @ c.learn_t) > 0
             masks["learning_floor"] = (down & up) if rules.kind == "reciprocal" else (down | up)
     return masks

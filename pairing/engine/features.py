@@ -55,16 +55,15 @@ class Side:
     ids: IntArray
     levels: IntArray
     capacity: IntArray
-    learn: FloatArray  # (n, F) see module docstring
-    teach: FloatArray  # (n, F)
-    floor: FloatArray  # (n, F) 1 where teach counts for the learning floor (levels far enough ahead)
-    # The same three as sparse rows: a learner row has a handful of entries, so products on
-    # the sparse side cost a few ns per pair and need no BLAS threads (which thrash on a
-    # loaded machine: measured 250-870 ns per pair for small dense blocks at load 4).
+    # What each person learns and teaches, (n, F) (see module docstring), and the floor: 1 where
+    # teach counts for the learning floor (levels far enough ahead). As sparse rows: a learner
+    # row has a handful of entries, so products on the sparse side cost a few ns per pair and
+    # need no BLAS threads (which thrash on a loaded machine: measured 250-870 ns per pair for
+    # small dense blocks at load 4).
     learn_rows: sp.csr_matrix
     teach_rows: sp.csr_matrix
     floor_rows: sp.csr_matrix
-    # Transposed (F, n) copies for the column side of those products.
+    # Transposed (F, n) dense copies for the column side of those products.
     learn_t: FloatArray
     teach_t: FloatArray
     floor_t: FloatArray
@@ -338,9 +337,6 @@ def _side(
         ids=np.array([p.id for p in people], dtype=np.int64),
         levels=np.array([p.level for p in people], dtype=np.int64),
         capacity=np.array([max(p.capacity, 0) for p in people], dtype=np.int64),
-        learn=learn,
-        teach=teach,
-        floor=floor,
         learn_rows=sp.csr_matrix(learn),
         teach_rows=sp.csr_matrix(teach),
         floor_rows=sp.csr_matrix(floor),
