@@ -386,13 +386,8 @@ def rule_masks(features: Features, rows: IntArray, to_row: FloatArray, from_row:
         masks["skills"] = (to_row > 0) | (from_row > 0)
     else:
         masks["skills"] = to_row > 0
-    diff = c.levels[None, :] - r.levels[rows][:, None]  # teacher level - learner level
-    if rules.kind == "traditional":
-        masks["seniority"] = diff >= rules.gap
-    elif rules.kind == "reverse":
-        masks["seniority"] = -diff >= max(rules.gap, 1)
-    elif rules.kind == "peer":
-        masks["seniority"] = np.abs(diff) <= rules.gap
+    if rules.kind != "reciprocal":
+        masks["seniority"] = seniority_table(rules, r.levels[rows][:, None], c.levels[None, :])
     if rules.other_unit_only:
         masks["same_unit"] = ~np.take(features.same_unit_table[r.unit[rows]], c.unit, axis=1)
     if rules.shared_language:
