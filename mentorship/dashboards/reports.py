@@ -800,9 +800,8 @@ def _engagement(
 def reminder_figures(scope: Scope) -> Dashboard:
     """Only the reminder figures (headline and table) of `scope`, unprotected by any disclosure:
     reminders belong to people, not programs, so a manager's atoms measure them per group of
-    people (see views.team)."""
-    headline, tables = _reminders(queries.reminder_rows(scope), _Privacy(scope))
-    return Dashboard(headline, tables)
+    people (see disclosure.view_disclosure). Served from `dashboards.cache`, like `engagement`."""
+    return cached("reminders", (scope,), lambda: Dashboard(*_reminders(queries.reminder_rows(scope), _Privacy(scope))))
 
 
 def _name(row: dict[str, Any], who: str) -> str:
