@@ -54,6 +54,16 @@ def _open(title: str, desc: str, height: int) -> tuple[str, str]:
     return head, "</svg>"
 
 
+def _row_label(label: str, y: float) -> SafeString:
+    """The label left of a horizontal row (bar and interval charts), cut to fit."""
+    return format_html(
+        '<text class="chart-label" x="{}" y="{}" text-anchor="end">{}</text>',
+        LABEL_WIDTH - 8,
+        _n(y + BAR_HEIGHT * 0.7),
+        label[:32],
+    )
+
+
 def bar_chart(
     title: str, desc: str, labels: Sequence[str], values: Sequence[Any], *, maximum: float | None = None
 ) -> SafeString:
@@ -66,14 +76,7 @@ def bar_chart(
     plot = WIDTH - LABEL_WIDTH - 70
     for index, (label, number, cell) in enumerate(zip(labels, numbers, values, strict=True)):
         y = GAP + index * (BAR_HEIGHT + GAP)
-        parts.append(
-            format_html(
-                '<text class="chart-label" x="{}" y="{}" text-anchor="end">{}</text>',
-                LABEL_WIDTH - 8,
-                _n(y + BAR_HEIGHT * 0.7),
-                label[:32],
-            )
-        )
+        parts.append(_row_label(label, y))
         if number is None:
             parts.append(
                 format_html(
@@ -210,14 +213,7 @@ def interval_chart(title: str, desc: str, labels: Sequence[str], values: Sequenc
     for index, (label, cell, number, low, high) in enumerate(rows):
         y = GAP + index * (BAR_HEIGHT + GAP)
         middle = _n(y + BAR_HEIGHT / 2)
-        parts.append(
-            format_html(
-                '<text class="chart-label" x="{}" y="{}" text-anchor="end">{}</text>',
-                LABEL_WIDTH - 8,
-                _n(y + BAR_HEIGHT * 0.7),
-                label[:32],
-            )
-        )
+        parts.append(_row_label(label, y))
         if number is None:
             parts.append(
                 format_html(

@@ -20,7 +20,6 @@ import math
 import random
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -187,17 +186,3 @@ def _assessment(
         assessed_by_id=by,
         assessed_at=moment + timedelta(days=days),
     )
-
-
-def planted_table(plan: str, kind_categories: Mapping[str, Sequence[str]]) -> list[dict[str, Any]]:
-    """The true values, for the closing figures: growth per (approach, category) at level 2."""
-    rows = [
-        {"group": kind, "category": category, "growth": planted_growth(plan, kind, category)}
-        for kind, categories in kind_categories.items()
-        for category in categories
-    ]
-    rows += [
-        {"group": BASELINE, "category": c.value, "growth": planted_growth(plan, BASELINE, c.value)}
-        for c in SkillCategory
-    ]
-    return rows

@@ -406,22 +406,20 @@ def _pairs(scope: Scope, stats: queries.PairStats, months: list[dict[str, Any]],
     # without sessions still shows how many pairs were active).
     for month in months:
         month["people"] = max(month["people"], len(stats.active_people_by_month.get(month["month"], ())))
+    labels = [m["month"].strftime("%b %Y") for m in months]
     month_hidden = p.rows(
-        [m["people"] for m in months],
-        [m["complement"] for m in months],
-        table="sessions_by_month",
-        labels=[m["month"].strftime("%b %Y") for m in months],
+        [m["people"] for m in months], [m["complement"] for m in months], table="sessions_by_month", labels=labels
     )
     table = Table(
         "sessions_by_month",
         "Sessions per month",
         ["Month", "Sessions", "Active pairs", "Sessions per active pair"],
     )
-    for month, is_hidden in zip(months, month_hidden, strict=True):
+    for month, label, is_hidden in zip(months, labels, month_hidden, strict=True):
         active = stats.active_by_month.get(month["month"], 0)
         table.rows.append(
             [
-                month["month"].strftime("%b %Y"),
+                label,
                 *_cells(
                     [(month["sessions"], "int"), (active, "int"), (_ratio(month["sessions"], active), "num")],
                     month["people"],
@@ -800,9 +798,8 @@ def _engagement(
 def reminder_figures(scope: Scope) -> Dashboard:
     """Only the reminder figures (headline and table) of `scope`, unprotected by any disclosure:
     reminders belong to people, not programs, so a manager's atoms measure them per group of
-    people (see views.team)."""
-    headline, tables = _reminders(queries.reminder_rows(scope), _Privacy(scope))
-    return Dashboard(headline, tables)
+    people (see disclosure.view_disclosure). Served from `dashboards.cache`, like `engagement`."""
+    return cached("reminders", (scope,), lambda: Dashboard(*_reminders(queries.reminder_rows(scope), _Privacy(scope))))
 
 
 def _name(row: dict[str, Any], who: str) -> str:

@@ -194,7 +194,13 @@ def team(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     me, lines, labels, units_of = _subtree(request, pk)
     subtree = frozenset(lines.below(me.pk))
     tree, programs, kinds = _tree_and_programs()
-    offer = disclosure.manager_offer(me=me.pk, lines=lines, units_of=units_of, tree=tree, program_kinds=kinds)
+    # Cached like the lines it is drawn from: it reads the whole subtree's enrolments, pairs and
+    # goals, which a page served from the cache would otherwise still pay for on every view.
+    offer = cached(
+        "offer",
+        (me.pk,),
+        lambda: disclosure.manager_offer(me=me.pk, lines=lines, units_of=units_of, tree=tree, program_kinds=kinds),
+    )
     team_people = None
     if pk is not None:
         # Only a sub-team offered to me: any other team does not exist for me.

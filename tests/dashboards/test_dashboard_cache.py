@@ -14,7 +14,10 @@ from mentorship.dashboards import cache as dashboard_cache
 from mentorship.dashboards.cache import cached
 from mentorship.dashboards.scope import Scope
 from mentorship.imports import services as import_services
+from mentorship.mentorships.models import Mentorship
 from mentorship.participants.models import Participant
+from mentorship.programs.models import Enrollment
+from mentorship.workspace.models import Goal
 from tests.dashboards.conftest import NOW, World, login, session
 from tests.imports.conftest import make_csv, person_row
 
@@ -90,6 +93,23 @@ def test_a_second_view_of_a_dashboard_runs_none_of_its_queries_and_shows_the_sam
     # Only the request's own reads remain: session, user, profile, HR role, the filters' units
     # and programs, and the navigation's questions.
     assert len(second_queries.captured_queries) <= 7 < len(first_queries.captured_queries)
+
+
+def test_a_managers_second_view_reads_none_of_their_subtrees_records(
+    client: Any, manager: Participant, world: World
+) -> None:
+    for person in world.mentees:
+        person.manager = manager
+        person.save()
+    login(client, manager)
+    first = client.get("/dashboards/team/")
+    with CaptureQueriesContext(connection) as second_queries:
+        second = client.get("/dashboards/team/")
+
+    assert second.content.count(b"<tr>") == first.content.count(b"<tr>") > 0
+    # Neither the figures nor the filter values offered (privacy.Offer) are computed again.
+    tables = [Enrollment._meta.db_table, Mentorship._meta.db_table, Goal._meta.db_table]
+    assert not [query for query in second_queries.captured_queries if any(t in query["sql"] for t in tables)]
 
 
 def test_a_logged_session_shows_on_the_next_view(client: Any, hr_admin: Participant, world: World) -> None:
