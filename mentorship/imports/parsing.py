@@ -293,7 +293,6 @@ class ParseResult:
     problems: list[Problem] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     columns: frozenset[str] = frozenset()  # field keys present in the header
-    header: list[str] = field(default_factory=list)
     columns_read: list[ColumnChoice] = field(default_factory=list)  # how each column was read
     kind: str = "csv"  # or "xlsx"
     encoding: str = ""
@@ -351,7 +350,7 @@ def parse_file(
         return result
     try:
         choices = _choose_columns(header, mapping, remembered)
-        result.header, result.columns_read = header, choices
+        result.columns_read = choices
         layout = _read_header(header_row, choices, result)
         if layout is None:
             return result
@@ -362,11 +361,6 @@ def parse_file(
         result.problems.append(Problem(None, None, "The file has a header row but no people in it."))
     result.problems.sort(key=lambda p: (p.row or 0, _column_order(p.column)))
     return result
-
-
-def parse_csv(data: bytes, *, max_bytes: int, languages: Sequence[tuple[str, str]]) -> ParseResult:
-    """A file read by the usual header names alone (the template, tests)."""
-    return parse_file(data, max_bytes=max_bytes, languages=languages)
 
 
 def find_reporting_loops(managers: Mapping[str, str | None], starts: Iterable[str]) -> list[tuple[str, ...]]:

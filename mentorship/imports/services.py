@@ -241,7 +241,9 @@ def _parse(content: bytes, job: ImportJob | None = None) -> ParseResult:
     return parse_file(content, max_bytes=max_bytes(), languages=LANGUAGES, remembered=remembered_columns())
 
 
-def _check(parsed: ParseResult, *, full_list: bool = False, keep: list[int] | None = None) -> _Check:
+def _check(parsed: ParseResult, job: ImportJob) -> _Check:
+    """The file against the app as it is now; for a full list, also the people it no longer
+    lists (never the uploader: a full list cannot lock HR out)."""
     problems = list(parsed.problems)
     tree = ImportTree()
     if not parsed.rows:
@@ -251,8 +253,9 @@ def _check(parsed: ParseResult, *, full_list: bool = False, keep: list[int] | No
     problems.sort(key=lambda p: p.row or 0)  # stable: keeps the column order within a row
     tree.name_root_from([row.department for row in parsed.rows])
     plans = _plan(parsed, people, tree)
-    if full_list and not problems:
-        people.leavers = leavers_find(listed=parsed.emails_seen, keep=keep or [])
+    if job.full_list and not problems:
+        keep = [job.created_by_id] if job.created_by_id else []
+        people.leavers = leavers_find(listed=parsed.emails_seen, keep=keep)
     moves = [
         Move(plan.row.email, f"{plan.row.first_name} {plan.row.last_name}".strip(), plan.participant.org_unit_id,
              plan.changes["org_unit"] or None)
@@ -277,7 +280,7 @@ def _preview_row(plan: _RowPlan) -> dict[str, Any]:
         "manager": row.manager_email or "",
         "level": row.level,
         "action": plan.action,
-        "changes": [FIELD_LABELS[name] for name in plan.changes] if plan.action == "update" else [],
+        "changes": _labels(plan) if plan.action == "update" else [],
     }
 
 
@@ -291,14 +294,18 @@ def _store_problems(job: ImportJob, problems: list[Problem]) -> None:
 # Services -------------------------------------------------------------------------------------------
 
 
-def _assess(job: ImportJob, parsed: ParseResult, content: bytes) -> None:
-    """Fill the job's preview from a parsed file: problems, counts, rows, tree change, leavers."""
-    keep = [job.created_by_id] if job.created_by_id else []
-    check = _check(parsed, full_list=job.full_list, keep=keep)
-    actions = [plan.action for plan in check.plans]
+def _read_file_facts(job: ImportJob, parsed: ParseResult) -> None:
+    """What the file is and how its columns were read, as the job shows them."""
     job.kind, job.encoding, job.delimiter = parsed.kind, parsed.encoding, parsed.delimiter
     job.total_rows, job.notices = parsed.total_rows, parsed.notices
     job.columns = [choice.as_dict() for choice in parsed.columns_read]
+
+
+def _assess(job: ImportJob, parsed: ParseResult, content: bytes) -> None:
+    """Fill the job's preview from a parsed file: problems, counts, rows, tree change, leavers."""
+    check = _check(parsed, job)
+    actions = [plan.action for plan in check.plans]
+    _read_file_facts(job, parsed)
     job.preview_rows = [_preview_row(plan) for plan in check.plans[:PREVIEW_ROWS]]
     job.created_count, job.updated_count = actions.count("create"), actions.count("update")
     job.unchanged_count = actions.count("unchanged")
@@ -324,9 +331,7 @@ def import_job_create(
     parsed = _parse(content)
     job = ImportJob(created_by=by, file_name=file_name[:255], full_list=full_list)
     if parsed.columns_read and (parsed.needs_mapping or review_columns):
-        job.kind, job.encoding, job.delimiter = parsed.kind, parsed.encoding, parsed.delimiter
-        job.total_rows, job.notices = parsed.total_rows, parsed.notices
-        job.columns = [choice.as_dict() for choice in parsed.columns_read]
+        _read_file_facts(job, parsed)
         job.status, job.content = ImportStatus.MAPPING, content
     else:
         _assess(job, parsed, content)
@@ -473,22 +478,21 @@ def _progress_clear(job_id: int) -> None:
         logger.warning("Could not clear the progress of import job %s", job_id, exc_info=True)
 
 
-def _drift(job: ImportJob, check: _Check) -> list[Problem]:
+def _drift(job: ImportJob, tree_changes: dict[str, Any]) -> list[Problem]:
     """What changed in the app since HR saw the preview and would make the import do more."""
     problems = []
     seen_units = set(job.new_top_level)
-    new_units = check.tree.describe(check.tree_plan)["new_top_level"]
-    if any(unit not in seen_units for unit in new_units):
+    if any(unit not in seen_units for unit in tree_changes["new_top_level"]):
         problems.append(Problem(None, None, "The org tree changed since the preview; check the file again."))
     return problems
 
 
 def _run(job: ImportJob, *, token: str, heartbeat: leases.Heartbeat) -> None:
     parsed = _parse(bytes(job.content), job)
-    keep = [job.created_by_id] if job.created_by_id else []
-    check = _check(parsed, full_list=job.full_list, keep=keep)
+    check = _check(parsed, job)
     problems, plans, people, tree = check.problems, check.plans, check.people, check.tree
-    problems = problems or _drift(job, check)
+    tree_changes = tree.describe(check.tree_plan)  # labels as they were, before renaming
+    problems = problems or _drift(job, tree_changes)
     if problems or people is None:  # people changed in the app since the preview (a manager left, say)
         job = leases.fence(ImportJob, pk=job.pk, token=token)
         _store_problems(job, problems)
@@ -496,7 +500,6 @@ def _run(job: ImportJob, *, token: str, heartbeat: leases.Heartbeat) -> None:
         job.lease_token, job.lease_expires_at = "", None
         job.save()
         return
-    tree_changes = tree.describe(check.tree_plan)  # labels as they were, before renaming
     for unit, name in check.tree_plan.renames:
         tree.rename(unit, name)
     participant_ids = {email: pk for pk, email in people.participant_emails.items()}

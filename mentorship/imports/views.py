@@ -5,11 +5,10 @@ import io
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -19,7 +18,7 @@ from mentorship.imports import services
 from mentorship.imports.forms import ColumnsForm, ConfirmForm, UploadForm
 from mentorship.imports.models import ImportJob, ImportStatus
 from mentorship.imports.parsing import template_header
-from mentorship.participants.roles import is_hr_admin
+from mentorship.participants.roles import hr_admin_required
 
 JOBS_PER_PAGE = 10
 PROBLEMS_PER_PAGE = 50
@@ -41,15 +40,9 @@ HEAVY = (
 )
 
 
-def _require_hr_admin(request: HttpRequest) -> None:
-    if not is_hr_admin(request.user):
-        raise Http404("No such page.")
-
-
 def _visible_jobs(request: HttpRequest) -> QuerySet[ImportJob]:
     """The import jobs this HR admin may see: their own (a job holds the personal data of a whole
     file), every job for superusers, or every HR admin's with IMPORT_JOBS_SHARED_WITH_HR_ADMINS."""
-    _require_hr_admin(request)
     jobs = ImportJob.objects.select_related("created_by")
     if request.user.is_superuser or settings.IMPORT_JOBS_SHARED_WITH_HR_ADMINS:
         return jobs
@@ -72,9 +65,8 @@ def _page_for(job: ImportJob) -> str:
     return reverse("imports:result", args=[job.pk])
 
 
-@login_required
+@hr_admin_required
 def upload(request: HttpRequest) -> HttpResponse:
-    _require_hr_admin(request)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -92,9 +84,8 @@ def upload(request: HttpRequest) -> HttpResponse:
     return render(request, "imports/upload.html", {"form": form, "page": page}, status=status)
 
 
-@login_required
+@hr_admin_required
 def template_csv(request: HttpRequest) -> HttpResponse:
-    _require_hr_admin(request)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(template_header())
@@ -112,7 +103,7 @@ def template_csv(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@login_required
+@hr_admin_required
 def columns(request: HttpRequest, pk: int) -> HttpResponse:
     """How each column is read: shown when the header needs HR, or when HR asks to review it."""
     job = _job_for(request, pk, defer=("content", "preview_rows", "problems"))
@@ -146,7 +137,7 @@ def _preview_page(request: HttpRequest, job: ImportJob, form: ConfirmForm, *, st
     return render(request, "imports/preview.html", context, status=status)
 
 
-@login_required
+@hr_admin_required
 def preview(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job_for(request, pk)
     if job.status not in (ImportStatus.INVALID, ImportStatus.READY):
@@ -155,7 +146,7 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@hr_admin_required
 def confirm(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job_for(request, pk, defer=HEAVY)
     form = ConfirmForm(request.POST, job=job)
@@ -185,7 +176,7 @@ def _say_if_waiting(request: HttpRequest, job: ImportJob) -> None:
 
 
 @require_POST
-@login_required
+@hr_admin_required
 def retry(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job_for(request, pk, defer=HEAVY)
     try:
@@ -198,7 +189,7 @@ def retry(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(_page_for(job))
 
 
-@login_required
+@hr_admin_required
 def progress(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job_for(request, pk, defer=HEAVY)
     if not job.is_active:
@@ -213,7 +204,7 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, template, {"job": job, "processed": processed, "percent": percent})
 
 
-@login_required
+@hr_admin_required
 def result(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job_for(request, pk)
     if job.status in (ImportStatus.INVALID, ImportStatus.READY) or job.is_active:

@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 
+from mentorship.participants.orgtree import OrgTree
+
 
 class CareerLevel(models.IntegerChoices):
     ENTRY = 1, "1 · Entry"
@@ -157,16 +159,6 @@ class Participant(models.Model):
 
 
 def org_unit_labels() -> dict[int, str]:
-    """Each unit's full path ("Engineering / Platform / SRE"), from one query."""
-    rows = {pk: (name, parent) for pk, name, parent in OrgUnit.objects.values_list("id", "name", "parent_id")}
-    labels: dict[int, str] = {}
-
-    def label(pk: int, depth: int = 0) -> str:
-        if pk not in labels:
-            name, parent = rows[pk]
-            labels[pk] = name if parent is None or depth > 50 else f"{label(parent, depth + 1)} / {name}"
-        return labels[pk]
-
-    for pk in rows:
-        label(pk)
-    return labels
+    """Each unit's full path ("Acme / Engineering / Platform"), from one query."""
+    tree = OrgTree.load()
+    return {pk: tree.label(pk, with_root=True) for pk in tree.names}

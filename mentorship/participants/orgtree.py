@@ -67,9 +67,6 @@ class OrgTree:
         self.names[pk] = name
         self._paths.clear()
 
-    def depth(self, pk: int) -> int:
-        return len(self.path_ids(pk)) - 1
-
     def path_names(self, pk: int) -> tuple[str, ...]:
         return tuple(self.names[node] for node in self.path_ids(pk))
 
@@ -105,9 +102,6 @@ class OrgTree:
             found.append(node)
             stack.extend(reversed(self.children.get(node, [])))
         return found
-
-    def max_depth(self) -> int:
-        return max((self.depth(pk) for pk in self.names), default=0)
 
     def walk(self) -> list[tuple[int, int]]:
         """(unit, depth) for every unit, depth first, children by name: the order of the tree page."""

@@ -6,33 +6,21 @@ from datetime import date
 from django.db.models import Prefetch
 
 from mentorship.participants.models import OrgUnit, Participant
+from mentorship.participants.orgtree import OrgTree
 from mentorship.programs.models import Program, ProgramStatus
 
-UnitTree = dict[int | None, list[int]]
+
+def load_unit_tree() -> OrgTree:
+    """The org tree, from one query."""
+    return OrgTree.load()
 
 
-def load_unit_tree() -> UnitTree:
-    """Children of every org unit (key None holds the roots), from one query."""
-    tree: UnitTree = {}
-    for pk, parent in OrgUnit.objects.values_list("id", "parent_id"):
-        tree.setdefault(parent, []).append(pk)
-    return tree
+def units_with_descendants(unit_ids: Iterable[int], tree: OrgTree) -> set[int]:
+    """The units and all their sub-units."""
+    return {unit for pk in unit_ids for unit in tree.subtree(pk)}
 
 
-def units_with_descendants(unit_ids: Iterable[int], tree: UnitTree) -> set[int]:
-    """The units and all their sub-units. The visited set also stops a corrupt cycle."""
-    found: set[int] = set()
-    stack = list(unit_ids)
-    while stack:
-        pk = stack.pop()
-        if pk in found:
-            continue
-        found.add(pk)
-        stack.extend(tree.get(pk, ()))
-    return found
-
-
-def ineligibility_reason(participant: Participant, program: Program, tree: UnitTree | None = None) -> str | None:
+def ineligibility_reason(participant: Participant, program: Program, tree: OrgTree | None = None) -> str | None:
     """Why the person may not join, in words they can act on; None when they may.
 
     Reads `program.eligible_units.all()`, so prefetch it when checking many programs.
@@ -57,7 +45,7 @@ def ineligibility_reason(participant: Participant, program: Program, tree: UnitT
     return None
 
 
-def is_eligible(participant: Participant, program: Program, tree: UnitTree | None = None) -> bool:
+def is_eligible(participant: Participant, program: Program, tree: OrgTree | None = None) -> bool:
     return ineligibility_reason(participant, program, tree) is None
 
 
@@ -75,5 +63,5 @@ def programs_open_to(participant: Participant, *, today: date) -> list[Program]:
     """Programs enrolling today that the person may join: at most three queries, however many programs."""
     programs = list(open_programs_query(today))
     needs_tree = any(program.eligible_units.all() for program in programs)
-    tree = load_unit_tree() if needs_tree else {}
+    tree = load_unit_tree() if needs_tree else None
     return [program for program in programs if is_eligible(participant, program, tree)]

@@ -13,7 +13,7 @@ from django.urls import reverse
 from mentorship.accounts.models import User
 from mentorship.imports import services
 from mentorship.imports.models import ImportJob, ImportStatus
-from mentorship.imports.parsing import parse_csv
+from mentorship.imports.parsing import parse_file
 from mentorship.participants.models import LANGUAGES, Participant
 from tests.imports.conftest import counts, deliver_invitations, make_csv, person_row, post_file, team_csv
 
@@ -120,7 +120,7 @@ def test_the_template_csv_reads_back_without_problems(hr_client: Client) -> None
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert "attachment" in response["Content-Disposition"]
     assert response.content.startswith(b"\xef\xbb\xbf")
-    result = parse_csv(response.content, max_bytes=10_000, languages=LANGUAGES)
+    result = parse_file(response.content, max_bytes=10_000, languages=LANGUAGES)
     assert result.ok, result.problems
     assert len(result.rows) == 2
     assert next(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))[0] == "Email"

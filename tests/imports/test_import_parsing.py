@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from mentorship.imports.parsing import Problem, find_reporting_loops, parse_csv
+from mentorship.imports.parsing import Problem, find_reporting_loops, parse_file
 from mentorship.participants.models import LANGUAGES
 from tests.imports.conftest import BAD_VALUES, HEADER, make_csv, person_row
 
@@ -12,7 +12,7 @@ MB = 1024 * 1024
 
 
 def parse(data: bytes, *, max_bytes: int = 20 * MB):
-    return parse_csv(data, max_bytes=max_bytes, languages=LANGUAGES)
+    return parse_file(data, max_bytes=max_bytes, languages=LANGUAGES)
 
 
 def only_problem(data: bytes) -> Problem:
