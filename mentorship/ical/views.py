@@ -18,7 +18,7 @@ from mentorship.ical.models import CalendarFeed, PlannedMeeting
 from mentorship.mentorships.models import Mentorship, MentorshipStatus
 from mentorship.notifications.services import absolute_url
 from mentorship.participants.models import Participant
-from mentorship.workspace.access import mentorship_for
+from mentorship.workspace.access import members_filter, mentorship_for
 from mentorship.workspace.models import CheckInKind, MentoringSession
 
 
@@ -99,7 +99,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         .select_related("mentorship__program", "mentorship__mentor__user", "mentorship__mentee__user")
         .order_by("starts_at")
     )
-    active = Mentorship.objects.filter(Q(mentor=me) | Q(mentee=me), status=MentorshipStatus.ACTIVE).select_related(
+    active = Mentorship.objects.filter(members_filter(me), status=MentorshipStatus.ACTIVE).select_related(
         "program", "mentor__user", "mentee__user"
     )
     context: dict[str, Any] = {
