@@ -17,6 +17,7 @@ from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount
 
 from mentorship.accounts.models import User
+from mentorship.core.hostile import spreadsheet_safe
 from mentorship.feedback.models import EmailPreference
 from mentorship.mentorships.models import Mentorship
 from mentorship.notifications.models import Notification
@@ -290,8 +291,7 @@ def _csv(rows: list[Row]) -> str:
     writer = csv.DictWriter(out, fieldnames=columns)
     writer.writeheader()
     for row in rows:
-        # A cell starting with = + - @ would run as a formula in a spreadsheet.
-        writer.writerow({k: "'" + v if isinstance(v, str) and v[:1] in "=+-@" else v for k, v in row.items()})
+        writer.writerow({k: spreadsheet_safe(v) if isinstance(v, str) else v for k, v in row.items()})
     return out.getvalue()
 
 
