@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
@@ -103,7 +104,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         "program", "mentor__user", "mentee__user"
     )
     context: dict[str, Any] = {
-        "feed_url": absolute_url(f"/calendar/feed/{feed_row.token}.ics"),
+        "feed_url": absolute_url(reverse("ical:feed", args=[feed_row.token])),
         "meetings": [(m, m.mentorship.partner_of(me)) for m in meetings],
         "mentorships": [(m, m.partner_of(me)) for m in active],
     }
