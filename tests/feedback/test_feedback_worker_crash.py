@@ -53,16 +53,14 @@ def start_worker_process(smtp_port: int, log: Path) -> subprocess.Popen[bytes]:
         "PYTHONUNBUFFERED": "1",
         "CRASH_TEST_QUEUE": app.conf.task_default_queue,
     }
+    offset = log.stat().st_size if log.exists() else 0  # the second worker logs after the first
     process = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "mentorship", "worker", "--pool=solo", "--without-gossip",
          "--without-mingle", "--without-heartbeat", "--loglevel=INFO"],
         cwd=ROOT, env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT,
     )  # fmt: skip
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and b"ready." not in log.read_bytes():
-        assert process.poll() is None, log.read_text()
-        time.sleep(0.2)
-    assert b"ready." in log.read_bytes(), log.read_text()
+    ready = wait_until(lambda: b"ready." in log.read_bytes()[offset:] or process.poll() is not None, 30)
+    assert ready and process.poll() is None, log.read_text()
     return process
 
 
