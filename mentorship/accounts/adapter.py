@@ -8,15 +8,10 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from mentorship.accounts.models import User
+from mentorship.notifications.services import absolute_url
 from mentorship.participants import services as participant_services
 
 PRODUCT_NAME = "Mentorship"
-
-
-def site_link(path: str) -> str:
-    """An absolute link on this site, from SITE_URL: emails name the site, never the host a
-    request happened to arrive on (a proxy's, or 127.0.0.1 in development)."""
-    return settings.SITE_URL.rstrip("/") + path
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -39,8 +34,8 @@ class AccountAdapter(DefaultAccountAdapter):
         )
 
     def get_email_confirmation_url(self, request: HttpRequest, emailconfirmation: Any) -> str:
-        return site_link(reverse("account_confirm_email", args=[emailconfirmation.key]))
+        return absolute_url(reverse("account_confirm_email", args=[emailconfirmation.key]))
 
     def get_reset_password_from_key_url(self, key: str) -> str:
         path = reverse("account_reset_password_from_key", kwargs={"uidb36": "UID", "key": "KEY"})
-        return site_link(path.replace("UID-KEY", quote(key)))
+        return absolute_url(path.replace("UID-KEY", quote(key)))

@@ -43,7 +43,7 @@ def _active_changed(sender: Any, instance: User, created: bool, **kw: Any) -> No
     instance._audit_before = None  # type: ignore[attr-defined]
     if created or not before:
         return
-    if before["is_active"] != instance.is_active and not getattr(instance, "_audit_quiet", False):
+    if before["is_active"] != instance.is_active:
         audit_record(
             action=Action.PERSON_REACTIVATED if instance.is_active else Action.PERSON_DEACTIVATED, subject=instance
         )

@@ -14,6 +14,7 @@ from mentorship.audit import queries
 from mentorship.audit.forms import AuditFilterForm
 from mentorship.audit.models import Action
 from mentorship.audit.services import audit_record
+from mentorship.core.hostile import spreadsheet_safe
 from mentorship.participants.roles import is_hr_admin
 
 PER_PAGE = 50
@@ -22,11 +23,6 @@ PER_PAGE = 50
 class _Echo:
     def write(self, value: str) -> str:
         return value
-
-
-def _safe(cell: str) -> str:
-    # A cell starting with = + - @ would run as a formula in a spreadsheet.
-    return "'" + cell if cell[:1] in "=+-@" else cell
 
 
 @require_GET
@@ -48,7 +44,7 @@ def trail(request: HttpRequest) -> HttpResponse:
         )
         writer = csv.writer(_Echo())
         response = StreamingHttpResponse(
-            (writer.writerow([_safe(cell) for cell in row]) for row in queries.csv_rows(rows)),
+            (writer.writerow([spreadsheet_safe(cell) for cell in row]) for row in queries.csv_rows(rows)),
             content_type="text/csv; charset=utf-8",
         )
         response["Content-Disposition"] = f'attachment; filename="audit-{timezone.now():%Y%m%d-%H%M}.csv"'

@@ -15,14 +15,15 @@ from typing import Any
 
 from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount
-from django.db.models import Q
 
 from mentorship.accounts.models import User
+from mentorship.core.hostile import spreadsheet_safe
 from mentorship.feedback.models import EmailPreference
 from mentorship.mentorships.models import Mentorship
 from mentorship.notifications.models import Notification
 from mentorship.participants.models import WORK_STYLE_QUESTIONS, Participant
 from mentorship.programs.models import Enrollment
+from mentorship.workspace.access import members_filter
 from mentorship.workspace.models import CheckIn, FitCheck, Goal, MentoringSession, PrivateNote, SessionRating
 from pairing.models import Proposal, SelfMatchRequest
 from skills.models import Assessment, SkillEntry, SkillSuggestion
@@ -124,13 +125,11 @@ def _enrollments(user: User, participant: Participant) -> Iterable[Row]:
         }
 
 
-def _mine(participant: Participant) -> Q:
-    return Q(mentor=participant) | Q(mentee=participant)
-
-
 def _matches(user: User, participant: Participant) -> Iterable[Row]:
-    for p in Proposal.objects.filter(_mine(participant)).select_related("run__program").order_by("created_at", "id"):
-        you, _ = ("mentor", "mentee") if p.mentor_id == participant.pk else ("mentee", "mentor")
+    for p in (
+        Proposal.objects.filter(members_filter(participant)).select_related("run__program").order_by("created_at", "id")
+    ):
+        you = "mentor" if p.mentor_id == participant.pk else "mentee"
         yield {
             "program": p.run.program.name,
             "your_role": you,
@@ -140,7 +139,11 @@ def _matches(user: User, participant: Participant) -> Iterable[Row]:
             "your_decline_reason": p.decline_reason if p.declined_by_id == participant.pk else "",
             "proposed_at": p.created_at,
         }
-    rows = SelfMatchRequest.objects.filter(_mine(participant)).select_related("program").order_by("created_at", "id")
+    rows = (
+        SelfMatchRequest.objects.filter(members_filter(participant))
+        .select_related("program")
+        .order_by("created_at", "id")
+    )
     for r in rows:
         asked = r.mentee_id == participant.pk
         yield {
@@ -154,7 +157,9 @@ def _matches(user: User, participant: Participant) -> Iterable[Row]:
 
 
 def _mentorships(user: User, participant: Participant) -> Iterable[Row]:
-    for m in Mentorship.objects.filter(_mine(participant)).select_related("program").order_by("started_at", "id"):
+    for m in (
+        Mentorship.objects.filter(members_filter(participant)).select_related("program").order_by("started_at", "id")
+    ):
         you, partner = _side(participant, m)
         yield {
             "id": m.pk,
@@ -170,7 +175,9 @@ def _mentorships(user: User, participant: Participant) -> Iterable[Row]:
 
 
 def _goals(user: User, participant: Participant) -> Iterable[Row]:
-    rows = Goal.objects.filter(mentorship__in=Mentorship.objects.filter(_mine(participant))).select_related("skill")
+    rows = Goal.objects.filter(mentorship__in=Mentorship.objects.filter(members_filter(participant))).select_related(
+        "skill"
+    )
     for g in rows.order_by("created_at", "id"):
         yield {
             "mentorship": g.mentorship_id,
@@ -187,7 +194,7 @@ def _goals(user: User, participant: Participant) -> Iterable[Row]:
 
 def _sessions(user: User, participant: Participant) -> Iterable[Row]:
     rows = (
-        MentoringSession.objects.filter(mentorship__in=Mentorship.objects.filter(_mine(participant)))
+        MentoringSession.objects.filter(mentorship__in=Mentorship.objects.filter(members_filter(participant)))
         .prefetch_related("skills")
         .order_by("held_on", "id")
     )
@@ -284,8 +291,7 @@ def _csv(rows: list[Row]) -> str:
     writer = csv.DictWriter(out, fieldnames=columns)
     writer.writeheader()
     for row in rows:
-        # A cell starting with = + - @ would run as a formula in a spreadsheet.
-        writer.writerow({k: "'" + v if isinstance(v, str) and v[:1] in "=+-@" else v for k, v in row.items()})
+        writer.writerow({k: spreadsheet_safe(v) if isinstance(v, str) else v for k, v in row.items()})
     return out.getvalue()
 
 

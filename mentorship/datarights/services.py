@@ -30,6 +30,7 @@ from mentorship.participants import services as participant_services
 from mentorship.participants.models import Participant
 from mentorship.programs.models import Enrollment
 from mentorship.tasking import enqueue_on_commit
+from mentorship.workspace.access import members_filter
 from mentorship.workspace.models import CheckIn, FitCheck, PrivateNote, SessionRating
 from pairing.models import Proposal, ProposalStatus, RequestStatus, SelfMatchRequest
 from skills.models import SkillEntry
@@ -147,7 +148,7 @@ class ErasurePlan:
 def erasure_plan(*, participant: Participant) -> ErasurePlan:
     """What erasing `participant` will do, with counts, for HR's confirmation page."""
     user = participant.user
-    mine = Q(mentor=participant) | Q(mentee=participant)
+    mine = members_filter(participant)
     n = {
         "skills": SkillEntry.objects.filter(participant=participant).count(),
         "notes": PrivateNote.objects.filter(author=participant).count(),
@@ -259,7 +260,7 @@ def person_erase(*, participant: Participant, by: User) -> Erasure:
         raise ValidationError("A superuser cannot be erased here; remove the superuser status first.")
     now = timezone.now()
     needles = _needles(user)
-    mine = Q(mentor=participant) | Q(mentee=participant)
+    mine = members_filter(participant)
     counts: dict[str, int] = {}
 
     counts["email_addresses"] = EmailAddress.objects.filter(user=user).delete()[0]

@@ -3,7 +3,6 @@
 from collections.abc import Iterator
 from datetime import timedelta
 
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -12,19 +11,16 @@ from mentorship.ical.models import PlannedMeeting
 from mentorship.mentorships.models import Mentorship, MentorshipStatus
 from mentorship.notifications.services import absolute_url
 from mentorship.participants.models import Participant
+from mentorship.workspace.access import members_filter
 from mentorship.workspace.models import CheckIn, CheckInKind, MentoringSession
 from mentorship.workspace.queries import check_in_dates
 
 FEED_PAST = timedelta(days=30)  # the feed keeps a month of past meetings so calendars do not drop them at once
 
 
-def _partner(mentorship: Mentorship, me: Participant) -> Participant:
-    return mentorship.mentee if mentorship.mentor_id == me.pk else mentorship.mentor
-
-
 def session_event(session: MentoringSession, me: Participant) -> CalendarEvent:
     mentorship = session.mentorship
-    partner = _partner(mentorship, me)
+    partner = mentorship.partner_of(me)
     return CalendarEvent(
         uid=f"session-{session.pk}",
         summary=f"Mentoring session with {partner.name}",
@@ -41,7 +37,7 @@ def meeting_event(meeting: PlannedMeeting, me: Participant | None = None, *, inv
     summary = (
         f"Mentoring: {mentor.name} and {mentee.name}"
         if me is None
-        else f"Mentoring session with {_partner(mentorship, me).name}"
+        else f"Mentoring session with {mentorship.partner_of(me).name}"
     )
     description = f"{mentorship.program.name}." + (f"\n\n{meeting.agenda}" if meeting.agenda else "")
     attendees = tuple((p.name, p.user.email) for p in (mentor, mentee)) if invitation else ()
@@ -73,26 +69,22 @@ def check_in_event(mentorship: Mentorship, me: Participant, kind: str) -> Calend
     )
 
 
-def _mine(me: Participant) -> Q:
-    return Q(mentor=me) | Q(mentee=me)
-
-
 def feed_events(me: Participant) -> Iterator[CalendarEvent]:
     """A person's feed: their planned meetings (cancelled ones too, so calendars remove them),
     recent and upcoming logged sessions, and the check-ins still due in active mentorships."""
     since = timezone.now() - FEED_PAST
     related = ("mentorship__program", "mentorship__mentor__user", "mentorship__mentee__user")
     meetings = PlannedMeeting.objects.filter(
-        mentorship__in=Mentorship.objects.filter(_mine(me)), starts_at__gte=since
+        mentorship__in=Mentorship.objects.filter(members_filter(me)), starts_at__gte=since
     ).select_related(*related)
     for meeting in meetings.order_by("starts_at", "id"):
         yield meeting_event(meeting, me)
     sessions = MentoringSession.objects.filter(
-        mentorship__in=Mentorship.objects.filter(_mine(me)), held_on__gte=since.date()
+        mentorship__in=Mentorship.objects.filter(members_filter(me)), held_on__gte=since.date()
     ).select_related(*related)
     for session in sessions.order_by("held_on", "id"):
         yield session_event(session, me)
-    active = Mentorship.objects.filter(_mine(me), status=MentorshipStatus.ACTIVE).select_related(
+    active = Mentorship.objects.filter(members_filter(me), status=MentorshipStatus.ACTIVE).select_related(
         "program", "mentor__user", "mentee__user"
     )
     done = set(CheckIn.objects.filter(participant=me).values_list("mentorship_id", "kind"))

@@ -5,6 +5,8 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from mentorship.workspace.services import MAX_MINUTES, MIN_MINUTES
+
 
 class MeetingForm(forms.Form):
     starts_at = forms.DateTimeField(
@@ -12,7 +14,9 @@ class MeetingForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )
-    duration_minutes = forms.IntegerField(label="Length (minutes)", min_value=5, max_value=480, initial=60)
+    duration_minutes = forms.IntegerField(
+        label="Length (minutes)", min_value=MIN_MINUTES, max_value=MAX_MINUTES, initial=60
+    )
     location = forms.CharField(max_length=200, required=False, help_text="A room or a video link.")
     agenda = forms.CharField(max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
 

@@ -15,11 +15,11 @@ from mentorship.ical.models import CalendarFeed, PlannedMeeting, new_feed_token
 from mentorship.mentorships.models import Mentorship
 from mentorship.notifications.services import notify
 from mentorship.participants.models import Participant
+from mentorship.workspace.services import MAX_MINUTES, MIN_MINUTES  # a meeting is as long as a session may be
 
 MEETING_PLANNED = "meeting_planned"
 MEETING_CHANGED = "meeting_changed"
 MEETING_CANCELLED = "meeting_cancelled"
-MIN_MINUTES, MAX_MINUTES = 5, 480
 
 
 def _require_member(mentorship: Mentorship, participant: Participant) -> None:

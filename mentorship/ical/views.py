@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
@@ -18,7 +19,7 @@ from mentorship.ical.models import CalendarFeed, PlannedMeeting
 from mentorship.mentorships.models import Mentorship, MentorshipStatus
 from mentorship.notifications.services import absolute_url
 from mentorship.participants.models import Participant
-from mentorship.workspace.access import mentorship_for
+from mentorship.workspace.access import members_filter, mentorship_for
 from mentorship.workspace.models import CheckInKind, MentoringSession
 
 
@@ -99,11 +100,11 @@ def overview(request: HttpRequest) -> HttpResponse:
         .select_related("mentorship__program", "mentorship__mentor__user", "mentorship__mentee__user")
         .order_by("starts_at")
     )
-    active = Mentorship.objects.filter(Q(mentor=me) | Q(mentee=me), status=MentorshipStatus.ACTIVE).select_related(
+    active = Mentorship.objects.filter(members_filter(me), status=MentorshipStatus.ACTIVE).select_related(
         "program", "mentor__user", "mentee__user"
     )
     context: dict[str, Any] = {
-        "feed_url": absolute_url(f"/calendar/feed/{feed_row.token}.ics"),
+        "feed_url": absolute_url(reverse("ical:feed", args=[feed_row.token])),
         "meetings": [(m, m.mentorship.partner_of(me)) for m in meetings],
         "mentorships": [(m, m.partner_of(me)) for m in active],
     }

@@ -122,3 +122,8 @@ def test_the_page_explains_the_download(client: Client, pair: Pair, settings: An
     client.force_login(pair.mentee.user)
     page = client.get("/me/data/").content.decode()
     assert "Prepare my download" in page and "ZIP of JSON and CSV" in page
+
+
+def test_its_csv_files_defuse_formulas_and_leave_empty_cells_empty() -> None:
+    text = collect._csv([{"title": "=HYPERLINK(1)", "body": "", "score": -1, "note": "-0.5"}])
+    assert text.splitlines() == ["title,body,score,note", "'=HYPERLINK(1),,-1,-0.5"]

@@ -16,15 +16,12 @@ see SQLite's in-memory test database); CI's main run has both.
 
 import os
 import signal
-import socketserver
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 from django.conf import settings
@@ -32,60 +29,13 @@ from django.db import connection
 from django.utils import timezone
 
 from mentorship.celery import app
+from mentorship.core.drill.servers import SMTPSink, stop_process, wait_until
 from mentorship.feedback import services
 from mentorship.mentorships.models import Mentorship
 from mentorship.notifications.models import EmailStatus, Notification
 from mentorship.workspace.models import SessionRating
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-class FakeSMTP(socketserver.ThreadingTCPServer):
-    """Just enough SMTP for Django's backend. With `confirm` off it swallows the message and never
-    answers the end of DATA, as a server that hangs mid-delivery."""
-
-    daemon_threads = True
-    allow_reuse_address = True
-
-    def __init__(self, *, confirm: bool) -> None:
-        self.confirm = confirm
-        self.delivered: list[bytes] = []
-        self.swallowed = threading.Event()
-        self.release = threading.Event()
-        super().__init__(("127.0.0.1", 0), SMTPHandler)
-        threading.Thread(target=self.serve_forever, daemon=True).start()
-
-    @property
-    def port(self) -> int:
-        return self.server_address[1]
-
-
-class SMTPHandler(socketserver.StreamRequestHandler):
-    server: FakeSMTP
-
-    def reply(self, line: str) -> None:
-        self.wfile.write(line.encode() + b"\r\n")
-
-    def handle(self) -> None:
-        self.reply("220 fake ESMTP")
-        while line := self.rfile.readline():
-            command = line.strip().upper()
-            if command.startswith((b"EHLO", b"HELO", b"MAIL", b"RCPT", b"RSET", b"NOOP")):
-                self.reply("250 OK")
-            elif command == b"DATA":
-                self.reply("354 End data with <CR><LF>.<CR><LF>")
-                message = b"".join(iter(lambda: self.rfile.readline(), b".\r\n"))
-                if not self.server.confirm:
-                    self.server.swallowed.set()
-                    self.server.release.wait(60)
-                    return
-                self.server.delivered.append(message)
-                self.reply("250 Queued")
-            elif command == b"QUIT":
-                self.reply("221 Bye")
-                return
-            else:
-                self.reply("502 Not implemented")
 
 
 def start_worker_process(smtp_port: int, log: Path) -> subprocess.Popen[bytes]:
@@ -103,26 +53,15 @@ def start_worker_process(smtp_port: int, log: Path) -> subprocess.Popen[bytes]:
         "PYTHONUNBUFFERED": "1",
         "CRASH_TEST_QUEUE": app.conf.task_default_queue,
     }
+    offset = log.stat().st_size if log.exists() else 0  # the second worker logs after the first
     process = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "mentorship", "worker", "--pool=solo", "--without-gossip",
          "--without-mingle", "--without-heartbeat", "--loglevel=INFO"],
         cwd=ROOT, env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT,
     )  # fmt: skip
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and b"ready." not in log.read_bytes():
-        assert process.poll() is None, log.read_text()
-        time.sleep(0.2)
-    assert b"ready." in log.read_bytes(), log.read_text()
+    ready = wait_until(lambda: b"ready." in log.read_bytes()[offset:] or process.poll() is not None, 30)
+    assert ready and process.poll() is None, log.read_text()
     return process
-
-
-def wait_for(condition: Any, seconds: float = 40) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return bool(condition())
 
 
 @pytest.fixture
@@ -130,12 +69,7 @@ def processes() -> Iterator[list[subprocess.Popen[bytes]]]:
     started: list[subprocess.Popen[bytes]] = []
     yield started
     for process in started:  # only the workers this test started
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop_process(process)
 
 
 def test_a_worker_killed_mid_send_delivers_the_reminder_once_after_a_restart(
@@ -148,7 +82,8 @@ def test_a_worker_killed_mid_send_delivers_the_reminder_once_after_a_restart(
         )
     app.control.purge()
     SessionRating.objects.create(session=due_pair.sessions.get(), rater=due_pair.mentor, score=4)
-    hanging, working = FakeSMTP(confirm=False), FakeSMTP(confirm=True)
+    hanging, working = SMTPSink(), SMTPSink()
+    hanging.hang.set()  # it takes the message and never confirms it
     try:
         log = tmp_path / "worker.log"
         first = start_worker_process(hanging.port, log)
@@ -157,28 +92,27 @@ def test_a_worker_killed_mid_send_delivers_the_reminder_once_after_a_restart(
         note = Notification.objects.get()
 
         # The worker has claimed the row and is waiting for the server to accept the message.
-        assert wait_for(hanging.swallowed.is_set), log.read_text()
+        assert wait_until(hanging.swallowed.is_set, 40), log.read_text()
         note.refresh_from_db()
         assert (note.email_status, note.attempts) == (EmailStatus.SENDING, 1)
         first.send_signal(signal.SIGKILL)
         first.wait(10)
-        assert hanging.delivered == []
+        assert hanging.messages == []
 
         # Ten minutes pass (the claim's lease), then a worker starts again.
         Notification.objects.filter(pk=note.pk).update(email_claimed_at=timezone.now() - timedelta(minutes=11))
         time.sleep(1.5)  # past the subprocess's 1 s visibility timeout
         processes.append(start_worker_process(working.port, log))
 
-        assert wait_for(lambda: len(working.delivered) == 1), log.read_text()
-        assert wait_for(lambda: Notification.objects.get(pk=note.pk).email_status == EmailStatus.SENT)
+        assert wait_until(lambda: len(working.messages) == 1, 40), log.read_text()
+        assert wait_until(lambda: Notification.objects.get(pk=note.pk).email_status == EmailStatus.SENT, 40)
         note.refresh_from_db()
         assert note.attempts == 2
-        assert b"Rate the session" in working.delivered[0]
+        assert b"Rate the session" in working.messages[0]
         # Nothing more arrives: no second redelivery, and the sweep finds nothing to hand over.
         services.sweep()
         time.sleep(3)
-        assert len(working.delivered) == 1
+        assert len(working.messages) == 1
     finally:
-        hanging.release.set()
-        hanging.shutdown()
-        working.shutdown()
+        hanging.close()
+        working.close()
