@@ -2,12 +2,13 @@
 
 allauth keeps its rate limits (login, signup, password reset) in the default cache, so with a
 plain Redis cache every login answered 500 while Redis was down. This backend sends each call to
-the primary cache (Redis, with half-second socket timeouts) and, when that raises, to the fallback
-(a database cache table), and keeps using the fallback for `retry_after` seconds before trying
-Redis again, so an outage costs one timeout per process every `retry_after` seconds, not one per
-call. Why a database fallback rather than failing open: rate limits keep holding during an outage
-(their counters restart from zero when the switch happens, which is the only loss), and
-PostgreSQL is the app's one store already, so this adds no new thing that can be down.
+the primary cache (Redis, with short socket timeouts: 0.5 s to connect, 1 s for a reply) and, when
+that raises, to the fallback (a database cache table), and keeps using the fallback for
+`retry_after` seconds before trying Redis again, so an outage costs one timeout per process every
+`retry_after` seconds, not one per call. Why a database fallback rather than failing open: rate
+limits keep holding during an outage (their counters restart from zero when the switch happens,
+which is the only loss), and PostgreSQL is the app's one store already, so this adds no new thing
+that can be down.
 """
 
 from __future__ import annotations

@@ -52,7 +52,7 @@ from mentorship.imports.parsing import (
 )
 from mentorship.notifications.kinds import INVITATION
 from mentorship.notifications.models import EmailStatus, Notification
-from mentorship.notifications.services import pending_emails_enqueue
+from mentorship.notifications.services import absolute_url, pending_emails_enqueue
 from mentorship.participants.models import LANGUAGES, Participant
 
 logger = logging.getLogger(__name__)
@@ -647,7 +647,7 @@ def invitation_link(*, user: User) -> str:
     """allauth's password-reset link: following it lets the person choose their first password."""
     key = default_token_generator.make_token(user)
     path = reverse("account_reset_password_from_key", kwargs={"uidb36": user_pk_to_url_str(user), "key": key})
-    return settings.SITE_URL.rstrip("/") + path
+    return absolute_url(path)
 
 
 def invitation_key(*, job_id: int, user_id: int) -> str:
@@ -702,7 +702,7 @@ def invitation_email(notification: Notification) -> EmailMessage:
     job_id = int(notification.dedupe_key.split(":")[1].removeprefix("job"))
     job = ImportJob.objects.select_related("created_by").filter(pk=job_id).first()
     user = notification.recipient
-    reset_url = settings.SITE_URL.rstrip("/") + reverse("account_reset_password")
+    reset_url = absolute_url(reverse("account_reset_password"))
     context = {
         "user": user,
         "inviter": _inviter(job) if job is not None else "Your HR team",
