@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mentorship.accounts.models import User
+from mentorship.core.forms import add_service_errors
 from mentorship.core.hostile import ascii_int
 from mentorship.participants import services as participant_services
 from mentorship.participants.models import Participant
@@ -43,15 +44,6 @@ HISTORY_PER_PAGE = 100
 def _user(request: HttpRequest) -> User:
     """The signed-in user: every view here is behind login_required."""
     return cast(User, request.user)
-
-
-def _add_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's refusal on the form: per field where it names one, else at the top."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _page_status(request: HttpRequest, form: forms.Form | None = None) -> int:
@@ -84,7 +76,7 @@ def skill_create(request: HttpRequest) -> HttpResponse:
         try:
             skill = services.skill_create(**form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Added “{skill.name}” to the catalogue.")
             return redirect("skills:catalogue")
@@ -100,7 +92,7 @@ def skill_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.skill_update(skill=skill, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Saved “{skill.name}”.")
             return redirect("skills:catalogue")
@@ -142,7 +134,7 @@ def skill_merge(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 result = services.skill_merge(source=source, target=target, by=_user(request))
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(
                     request,
@@ -198,7 +190,7 @@ def suggestion_review(request: HttpRequest, pk: int) -> HttpResponse:
                     suggestion=suggestion, by=_user(request), **approve_form.cleaned_data
                 )
             except ValidationError as error:
-                _add_errors(approve_form, error)
+                add_service_errors(approve_form, error)
             else:
                 messages.success(request, f"“{skill.name}” is in the catalogue.")
                 return redirect("skills:suggestions")
@@ -214,7 +206,7 @@ def suggestion_review(request: HttpRequest, pk: int) -> HttpResponse:
                     note=map_form.cleaned_data["note"],
                 )
             except ValidationError as error:
-                _add_errors(map_form, error)
+                add_service_errors(map_form, error)
             else:
                 messages.success(request, f"Mapped “{suggestion.name}” to “{skill.name}”; it is now an alias.")
                 return redirect("skills:suggestions")
@@ -326,7 +318,7 @@ def inventory_save(request: HttpRequest, skill_id: int) -> HttpResponse:
         try:
             entry = services.inventory_set_entry(participant=participant, skill=skill, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
     if form.errors:
         row = _row(skill, entry, form)
         if request.htmx:  # type: ignore[attr-defined]
@@ -369,7 +361,7 @@ def suggest(request: HttpRequest) -> HttpResponse:
         try:
             suggestion = services.suggestion_create(participant=participant, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Thanks: HR will review “{suggestion.name}”.")
             return redirect("skills:suggest")

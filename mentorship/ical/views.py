@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from mentorship.core.forms import add_service_errors
 from mentorship.ical import events, ics, services
 from mentorship.ical.forms import MeetingForm
 from mentorship.ical.models import CalendarFeed, PlannedMeeting
@@ -125,8 +126,7 @@ def _save(form: MeetingForm, save: Any) -> bool:
     try:
         save(**form.cleaned_data)
     except ValidationError as error:
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
+        add_service_errors(form, error)
         return False
     return True
 

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseLocation
 
+from mentorship.core.forms import add_service_errors
 from mentorship.imports import services
 from mentorship.imports.forms import ColumnsForm, ConfirmForm, UploadForm
 from mentorship.imports.models import ImportJob, ImportStatus
@@ -161,8 +162,7 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
             leavers_ok=form.cleaned_data.get("leavers_ok", False),
         )
     except ValidationError as error:
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
+        add_service_errors(form, error)
         return _preview_page(request, _job_for(request, pk), form, status=400)
     if job.status == ImportStatus.INVALID:
         messages.error(request, "People changed since the preview; the file now has problems.")

@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from mentorship.core.forms import add_service_errors
 from mentorship.participants import services
 from mentorship.participants.models import OrgUnit, Participant
 from mentorship.participants.orgtree import OrgTree, head_counts
@@ -111,19 +112,11 @@ def unit_create(request: HttpRequest) -> HttpResponse:
         try:
             unit = services.org_unit_create(name=form.cleaned_data["name"], parent=parent, by=request.user)  # type: ignore[arg-type]
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"“{unit.name}” created inside “{parent.name}”.")
             return redirect("participants:org_unit", unit.pk)
     return _tree_page(request, org, form, status=400)
-
-
-def _add_errors(form: forms.Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _unit_page(
@@ -199,7 +192,7 @@ def unit_change(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 messages.success(request, f"“{unit.name}” deleted.")
                 return redirect("participants:org_unit", parent) if parent else redirect("participants:org_tree")
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             return redirect("participants:org_unit", unit.pk)
     unit.refresh_from_db()

@@ -4,7 +4,6 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.models import Group
-from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
 from mentorship.accounts.models import User
@@ -509,13 +508,6 @@ class EnrollmentForm(forms.Form):
             "capacity": data.get("capacity") or 1,
             "motivation": data.get("motivation", ""),
         }
-
-    def add_service_errors(self, error: ValidationError) -> None:
-        if hasattr(error, "error_dict"):
-            for field, messages in error.message_dict.items():
-                self.add_error(field if field in self.fields else None, messages)
-        else:
-            self.add_error(None, error.messages)
 
 
 def _inventory_choices(participant: Participant, focus: set[int] | None) -> tuple[dict[int, str], dict[int, str]]:

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from mentorship.accounts.models import User
+from mentorship.core.forms import add_service_errors
 from mentorship.participants.models import CareerLevel, Participant, org_unit_labels
 from mentorship.participants.roles import is_hr_admin
 from mentorship.programs import defaults, queries, services
@@ -64,14 +65,6 @@ def _explain(program: Program) -> Program:
     return program
 
 
-def _add_errors(form: forms.Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, field_errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, field_errors)
-    else:
-        form.add_error(None, error.messages)
-
-
 # --- HR: programs --------------------------------------------------------------------------------
 
 
@@ -101,7 +94,7 @@ def create(request: HttpRequest) -> HttpResponse:
         try:
             program = services.program_create(data=form.program_data(), by=request.user)  # type: ignore[arg-type]
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"“{program.name}” created as a draft.")
             return redirect("programs:detail", pk=program.pk)
@@ -120,7 +113,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.program_update(program=program, data=form.program_data(), by=request.user)  # type: ignore[arg-type]
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Program saved.")
             return redirect("programs:detail", pk=program.pk)
@@ -294,7 +287,7 @@ def enroll(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.enrollment_create(program=program, participant=participant, data=form.enrollment_data())
         except ValidationError as error:
-            form.add_service_errors(error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"You are enrolled in “{program.name}”.")
             return redirect("programs:list")
@@ -322,7 +315,7 @@ def enrollment_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.enrollment_update(enrollment=enrollment, data=form.enrollment_data())
         except ValidationError as error:
-            form.add_service_errors(error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Your enrollment is saved.")
             return redirect("programs:list")

@@ -6,7 +6,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from mentorship.mentorships.models import Mentorship
@@ -28,15 +27,6 @@ YES_NO = [("yes", "Yes"), ("no", "No")]
 
 class DateInput(forms.DateInput):
     input_type = "date"
-
-
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's errors next to their fields, and the rest at the top of the form."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 class GoalForm(forms.Form):

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from mentorship.core.forms import add_service_errors
 from mentorship.participants.models import Participant
 from mentorship.workspace import queries, services
 from mentorship.workspace.access import Workspace, mentorship_for
@@ -29,7 +30,6 @@ from mentorship.workspace.forms import (
     PrivateNoteForm,
     RatingForm,
     SessionForm,
-    add_service_errors,
 )
 from mentorship.workspace.models import (
     CheckIn,
