@@ -1,3 +1,7 @@
+"""The allauth account adapter: every account has its participant profile from its first moment, and
+account emails carry the product's wording and links from SITE_URL. Lives with participants, which it
+writes; settings.ACCOUNT_ADAPTER names it (or the single sign-on adapter built on it)."""
+
 from types import SimpleNamespace
 from typing import Any
 from urllib.parse import quote, urlsplit
