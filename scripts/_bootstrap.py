@@ -72,15 +72,17 @@ def ensure_venv(extras: str = "") -> Path:
         shutil.rmtree(VENV, ignore_errors=True)
         subprocess.run([base, "-m", "venv", str(VENV)], check=True)
     target = f".[{extras}]" if extras else "."
+    # The stamp lists "<hash of pyproject.toml> <target>" per install; any install of this
+    # pyproject.toml includes the runtime set, so start.py after test.py installs nothing.
     stamp = VENV / ".installed"
-    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + target.encode()).hexdigest()
-    installed = stamp.read_text().split() if stamp.exists() else []
-    if wanted not in installed:
+    project = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    installed = stamp.read_text().splitlines() if stamp.exists() else []
+    if not any(line == f"{project} {target}" or (target == "." and line.startswith(project)) for line in installed):
         what = f"the project with its {extras} extras" if extras else "the project"
         say(f"Installing {what} into .venv (first time only; progress below) ...")
         if not _install_with_uv(python, target):
             _install_with_pip(python, target)
-        stamp.write_text("\n".join([*installed, wanted]))
+        stamp.write_text("\n".join([*installed, f"{project} {target}"]))
         say("Packages installed.")
     return python
 

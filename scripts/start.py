@@ -25,9 +25,8 @@ from subprocess import Popen
 from typing import IO
 
 from _bootstrap import ROOT, STARTED, ensure_venv, say
-from _prepare import SCHEMA_READY
 
-LOG_DIR = ROOT / "var" / "log"
+LOG_DIR = Path(os.environ.get("VAR_DIR") or ROOT / "var") / "log"  # VAR_DIR: as in the settings
 SERVICES = ("web", "worker", "beat")
 READY_TIMEOUT = 120  # seconds to wait for /healthz before saying what is still down
 
@@ -92,7 +91,7 @@ def _failing_checks(body: bytes) -> str:
 def banner(*, port: int, logins: str, log_dir: Path = LOG_DIR, seconds: float | None = None) -> str:
     """What start.py prints once /healthz is green: the address, where the logs and mail are,
     how to stop; the demo logins last, where the eye lands."""
-    shown = log_dir.relative_to(ROOT) if log_dir.is_relative_to(ROOT) else log_dir
+    shown = _shown(log_dir)
     ready = f" (ready in {seconds:.0f} s)" if seconds is not None else ""
     lines = [
         "",
@@ -106,6 +105,10 @@ def banner(*, port: int, logins: str, log_dir: Path = LOG_DIR, seconds: float | 
         "",
     ]
     return "\n".join(lines)
+
+
+def _shown(path: Path) -> str:
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
 
 
 def tail(path: Path, lines: int = 15) -> str:
@@ -148,7 +151,7 @@ def _report_stopped(why: str) -> int:
     print(f"\nMentorship stopped: {why}.", flush=True)
     for name in SERVICES:
         if f"the {name} process" in why:
-            print(f"Last lines of {LOG_DIR.relative_to(ROOT)}/{name}.log:\n{tail(LOG_DIR / f'{name}.log')}", flush=True)
+            print(f"Last lines of {_shown(LOG_DIR)}/{name}.log:\n{tail(LOG_DIR / f'{name}.log')}", flush=True)
     return 1
 
 
@@ -171,24 +174,19 @@ def main() -> int:
         LOG_DIR.mkdir(parents=True, exist_ok=True)
 
         logins_file = LOG_DIR / "demo-logins.txt"
-        prepare = subprocess.Popen(
+        prepared = subprocess.run(
             [python, str(ROOT / "scripts" / "_prepare.py"), str(logins_file), str(LOG_DIR / "setup.log")],
             cwd=ROOT,
             env=env,
-            stdout=subprocess.PIPE,
-            text=True,
+            check=False,
         )
-        for line in prepare.stdout or ():
-            if line.strip() != SCHEMA_READY:
-                print(line, end="", flush=True)
-                continue
-            # The schema is current: web, worker and beat start now, while the demo is seeded,
-            # so their start-up and the seeding share the wait.
-            say(f"Starting web, worker and beat; their logs go to {LOG_DIR.relative_to(ROOT)}/ ...")
-            logs = {name: open_log(name) for name in SERVICES}
-            processes = start_services(python, port, env, logs)
-        if prepare.wait() != 0:
-            return prepare.returncode  # _prepare.py has said why, in one line
+        if prepared.returncode != 0:
+            return prepared.returncode  # _prepare.py has said why, in one line
+        # After the demo is seeded, not beside it: on SQLite a worker sending the demo's emails
+        # while the demo is written made both wait on the database lock (a restart took 26 s).
+        say(f"Starting web, worker and beat; their logs go to {_shown(LOG_DIR)}/ ...")
+        logs = {name: open_log(name) for name in SERVICES}
+        processes = start_services(python, port, env, logs)
 
         def stopped() -> str | None:
             for name, process in processes.items():
@@ -200,7 +198,7 @@ def main() -> int:
         say(f"Waiting for {healthz} (database, broker, worker) ...")
         healthy, why = wait_until_healthy(healthz, alive=stopped)
         if not healthy and not stopped():  # slow, not dead: say what is missing, keep waiting
-            say(f"Still waiting: {why}. The logs in {LOG_DIR.relative_to(ROOT)}/ say more; Ctrl-C stops.")
+            say(f"Still waiting: {why}. The logs in {_shown(LOG_DIR)}/ say more; Ctrl-C stops.")
             healthy, why = wait_until_healthy(healthz, alive=stopped, timeout=None)
         if not healthy:
             return _report_stopped(why)
