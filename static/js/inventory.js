@@ -67,6 +67,9 @@
     const form = event.target.closest && event.target.closest(".entry-form");
     const status = form && form.querySelector(".entry-status");
     if (status && !form.closest(".is-new")) status.textContent = "Saving…";
+    // Empty the live region now, so that a second "Saved SQL." is a change and is announced again.
+    const live = document.getElementById("inventory-status");
+    if (form && live) live.textContent = "";
     const select = event.target;
     if (!(select instanceof HTMLSelectElement) || select.name !== "level") return;
     const help = document.getElementById(select.getAttribute("aria-describedby") || "");

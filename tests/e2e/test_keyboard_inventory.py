@@ -64,8 +64,9 @@ def test_a_saved_row_keeps_the_focus_and_says_saved(browser: Browser, live_serve
     page.keyboard.press("Tab")
     assert _focused(page)["id"] == f"can_teach-{sql.pk}"
     page.keyboard.press("Space")
+    expect(row.locator(".entry-status")).to_have_text("Saving…")
+    expect(row.locator(".entry-status")).to_have_text("✓ Saved")
     expect(page.locator("#inventory-status")).to_have_text("Saved SQL.")
-    page.wait_for_function("() => !document.querySelector('.htmx-request')")
     assert SkillEntry.objects.get(participant=person, skill=sql).can_teach
     assert _focused(page)["id"] == f"can_teach-{sql.pk}"
 
