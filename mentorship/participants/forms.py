@@ -43,7 +43,7 @@ class OrgUnitChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     iterator = _ByPathIterator
 
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", forms.Select(attrs={"data-searchable": ""}))
+        kwargs.setdefault("widget", forms.Select(attrs={"data-searchable": "departments and teams"}))
         super().__init__(queryset=OrgUnit.objects.all(), **kwargs)
         self._labels: dict[int, str] | None = None
 
@@ -68,7 +68,7 @@ class ProfileForm(forms.Form):
     )
     career_level = forms.TypedChoiceField(choices=CareerLevel.choices, coerce=int, widget=forms.RadioSelect)
     years_experience = forms.IntegerField(min_value=0, max_value=60, label="Years of work experience")
-    timezone = forms.ChoiceField(choices=[], label="Time zone", widget=forms.Select(attrs={"data-searchable": ""}))
+    timezone = forms.ChoiceField(choices=[], label="Time zone", widget=forms.Select(attrs={"data-searchable": "time zones"}))
     languages = forms.MultipleChoiceField(
         choices=LANGUAGES, widget=forms.CheckboxSelectMultiple, help_text="Languages you can mentor in."
     )

@@ -85,14 +85,14 @@ class ProgramForm(forms.Form):
     )
     focus_skills = forms.ModelMultipleChoiceField(
         queryset=Skill.objects.filter(retired_at__isnull=True).order_by("name"),
-        widget=forms.SelectMultiple(attrs={"size": 10, "data-searchable": ""}),
+        widget=forms.SelectMultiple(attrs={"size": 10, "data-searchable": "skills"}),
         required=False,
         label="Focus skills",
         help_text="Choose as many as the program is about.",
     )
     eligible_units = forms.ModelMultipleChoiceField(
         queryset=OrgUnit.objects.all(),
-        widget=forms.SelectMultiple(attrs={"size": 8, "data-searchable": ""}),
+        widget=forms.SelectMultiple(attrs={"size": 8, "data-searchable": "departments and teams"}),
         required=False,
         label="Eligible departments and teams",
         help_text="Empty: everyone. A unit includes all its sub-units.",
@@ -204,7 +204,7 @@ class ProgramForm(forms.Form):
     )
     owners = OwnersField(
         queryset=User.objects.none(),
-        widget=forms.SelectMultiple(attrs={"size": 5, "data-searchable": ""}),
+        widget=forms.SelectMultiple(attrs={"size": 5, "data-searchable": "HR admins"}),
         required=False,
         help_text="HR admins who may change this program. You are always an owner of a program you create.",
     )

@@ -36,7 +36,7 @@
     filter.type = "search";
     filter.autocomplete = "off";
     filter.className = "multi-select-filter";
-    filter.placeholder = "Type to filter";
+    filter.placeholder = "Type to filter the " + (select.dataset.searchable || "list");
     const described = select.getAttribute("aria-describedby");
     const count = document.createElement("p");
     count.className = "multi-select-count";
@@ -114,8 +114,7 @@
     const label = document.createElement("label");
     label.htmlFor = filter.id;
     label.className = "select-filter-label";
-    const field = document.querySelector("label[for='" + id + "']");
-    label.textContent = "Filter the list" + (field ? " of " + field.textContent.replace(/:\s*$/, "").trim().toLowerCase() + "s" : "");
+    label.textContent = "Filter the " + (select.dataset.searchable || "list");
     const count = document.createElement("p");
     count.className = "multi-select-count";
     count.id = id + "-count";
