@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "mentorship.feedback",
     "skills",
     "pairing",
+    "mentorship.demo",  # demo data, scale data and benchmarks: the top layer, nothing imports it
 ]
 
 MIDDLEWARE = [

@@ -2,7 +2,7 @@
 
     python3 scripts/fault_drill.py [--quick] [--rows 10000] [--people 4000]
 
-What it does and prints: mentorship/core/drill/run.py. It never touches the machine's own
+What it does and prints: mentorship/demo/drill/run.py. It never touches the machine's own
 PostgreSQL or Redis; as root it runs its PostgreSQL as an unprivileged user.
 """
 
@@ -18,7 +18,7 @@ def main() -> int:
         os.execv(python, [python, __file__, *sys.argv[1:]])  # noqa: S606 (our own virtualenv's Python)
     sys.path.insert(0, str(ROOT))
     os.chdir(ROOT)
-    from mentorship.core.drill.run import main as drill
+    from mentorship.demo.drill.run import main as drill
 
     return drill(sys.argv[1:])
 

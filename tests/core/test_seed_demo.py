@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.db.models import Count
 
 from mentorship.accounts.models import User
-from mentorship.core import demo
+from mentorship.demo import organisation as demo
 from mentorship.participants.models import OrgUnit, Participant
 from mentorship.participants.reporting import ReportingLines
 from mentorship.participants.roles import HR_ADMIN_GROUP

@@ -2,10 +2,10 @@ from typing import Any
 
 import pytest
 
-from mentorship.core import demo
-from mentorship.dashboards import demo as dashboard_demo
 from mentorship.dashboards import evidence, reports
 from mentorship.dashboards.scope import Scope
+from mentorship.demo import dashboards as dashboard_demo
+from mentorship.demo import organisation as demo
 from mentorship.mentorships.models import Mentorship
 from mentorship.programs.models import Program, ProgramKind
 from mentorship.workspace.models import MentoringSession

@@ -1,7 +1,7 @@
 """The comparison of approaches tells effects with their uncertainty, and only what the data shows.
 
 Proved on planted data: `seed_scale --plant` rewrites growth from a model whose answers are
-known (mentorship/dashboards/planted.py), and the page must find each planted value inside its
+known (mentorship/demo/planted.py), and the page must find each planted value inside its
 95% interval, and claim no difference where none was planted.
 """
 
@@ -13,9 +13,10 @@ from typing import Any
 import pytest
 
 from mentorship.accounts.models import User
-from mentorship.dashboards import effects, evidence, planted
+from mentorship.dashboards import effects, evidence
 from mentorship.dashboards.effects import BASELINE, Measure
-from mentorship.dashboards.management.commands import seed_scale
+from mentorship.demo import planted
+from mentorship.demo.management.commands import seed_scale
 from mentorship.programs.models import ProgramKind
 from skills.models import SkillCategory
 

@@ -9,12 +9,12 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from mentorship.accounts.models import User
-from mentorship.core import demo
-from mentorship.imports.management.commands.benchmark_nested_import import nested_path_csv
+from mentorship.demo import organisation as demo
+from mentorship.demo.management.commands.benchmark_nested_import import nested_path_csv
+from mentorship.demo.matching import seed_matching_demo
 from mentorship.imports.models import ImportJob
 from mentorship.participants.models import OrgUnit
 from mentorship.programs.models import Program
-from pairing.demo import seed_matching_demo
 from pairing.models import MatchRun
 from tests.conftest import celery_worker
 from tests.e2e.conftest import signed_in_page

@@ -18,7 +18,7 @@ from django.test import override_settings
 from kombu import pools
 
 from mentorship.celery import app
-from mentorship.core.drill.servers import RedisServer, SMTPSink, stop_process, wait_until
+from mentorship.demo.drill.servers import RedisServer, SMTPSink, stop_process, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 # Redis settings as in production (mentorship/settings.py), for the broker we point Celery at.

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mentorship.celery import app
-from mentorship.core.drill.servers import RedisServer, wait_until
+from mentorship.demo.drill.servers import RedisServer, wait_until
 from mentorship.imports import services as import_services
 from mentorship.imports.models import ImportJob, ImportStatus
 from mentorship.notifications.models import Notification

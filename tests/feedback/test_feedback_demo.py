@@ -3,7 +3,7 @@
 from datetime import date
 from typing import Any
 
-from mentorship.feedback.demo import seed_feedback_demo
+from mentorship.demo.feedback import seed_feedback_demo
 from mentorship.notifications.models import EmailStatus, Notification
 
 from .conftest import Pair, at

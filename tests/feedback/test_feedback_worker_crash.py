@@ -29,7 +29,7 @@ from django.db import connection
 from django.utils import timezone
 
 from mentorship.celery import app
-from mentorship.core.drill.servers import SMTPSink, stop_process, wait_until
+from mentorship.demo.drill.servers import SMTPSink, stop_process, wait_until
 from mentorship.feedback import services
 from mentorship.mentorships.models import Mentorship
 from mentorship.notifications.models import EmailStatus, Notification

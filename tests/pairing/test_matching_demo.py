@@ -1,9 +1,9 @@
 from typing import Any
 
-from mentorship.core import demo
+from mentorship.demo import organisation as demo
+from mentorship.demo.matching import seed_matching_demo
 from mentorship.mentorships.models import Mentorship
 from mentorship.programs.models import Program, ProgramStatus
-from pairing.demo import seed_matching_demo
 
 
 def test_the_demo_leaves_one_program_of_each_kind_ready_to_match_and_one_running(db: Any) -> None:

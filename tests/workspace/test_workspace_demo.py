@@ -6,12 +6,12 @@ import pytest
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from mentorship.core import demo as core_demo
+from mentorship.demo import matching as pairing_demo
+from mentorship.demo import organisation as core_demo
+from mentorship.demo.workspace import RUNNING_PROGRAM, seed_workspace_demo
 from mentorship.mentorships.models import Mentorship
 from mentorship.programs.models import Program
-from mentorship.workspace.demo import RUNNING_PROGRAM, seed_workspace_demo
 from mentorship.workspace.models import CheckIn, FitCheck, Goal, MentoringSession, PrivateNote, SessionRating
-from pairing import demo as pairing_demo
 from skills.models import Assessment, AssessmentSource, SkillEntry
 
 pytestmark = pytest.mark.django_db

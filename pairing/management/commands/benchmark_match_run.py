@@ -37,6 +37,11 @@ LANGUAGES = ["de", "fr", "es", "nl", "pl", "hi"]
 BATCH = 5000
 
 
+def build_pool(*, rng: random.Random, people: int, mentor_share: float = 0.3, kind: str = "traditional") -> Program:
+    """The generated pool this benchmark times, as a program in matching (the fault drill's large pool)."""
+    return Command()._build(rng, people, mentor_share, kind)
+
+
 class Command(BaseCommand):
     help = "Time load -> solve -> store of a match run over a generated pool (default 10,000 people)."
 

@@ -45,7 +45,7 @@ from django.test import Client
 from django.utils import timezone
 
 from mentorship.accounts.models import User
-from mentorship.dashboards.management.commands.seed_scale import DOMAIN, HR_EMAIL, PROGRAM_PREFIX
+from mentorship.demo.management.commands.seed_scale import DOMAIN, HR_EMAIL, PROGRAM_PREFIX
 from mentorship.mentorships.models import Mentorship, MentorshipStatus
 from mentorship.programs.models import Program, ProgramStatus
 
@@ -116,7 +116,7 @@ class Command(BaseCommand):
         if not User.objects.filter(email=HR_EMAIL).exists():
             self.stdout.write("Seeding the scale organisation (seed_scale)...")
             call_command("seed_scale", large=options["large"], stdout=self.stdout)
-        rng = random.Random(options["seed"])  # noqa: S311 (page choices, not secrets)
+        rng = random.Random(options["seed"])
         people = _sign_in(max(levels))
         _build_mixes()
         connection.close()  # not counted among the server's connections
@@ -302,7 +302,7 @@ class VirtualUser(threading.Thread):
     def __init__(self, person: Person, port: int, stage: Stage, stop: threading.Event, rng: random.Random) -> None:
         super().__init__(daemon=True)
         self.person, self.port, self.stage, self.stop = person, port, stage, stop
-        self.rng = random.Random(rng.random())  # noqa: S311 (page choices, not secrets)
+        self.rng = random.Random(rng.random())
         self.conn = HTTPConnection("127.0.0.1", port, timeout=60)
         actions = MIXES[person.persona]
         self.actions, self.weights = [a for a, _ in actions], [w for _, w in actions]

@@ -3,12 +3,12 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from mentorship.accounts.models import User
-from mentorship.core import demo
-from mentorship.dashboards.demo import seed_dashboard_demo
-from mentorship.feedback.demo import seed_feedback_demo
+from mentorship.demo import matching as pairing_demo
+from mentorship.demo import organisation as demo
+from mentorship.demo.dashboards import seed_dashboard_demo
+from mentorship.demo.feedback import seed_feedback_demo
+from mentorship.demo.workspace import seed_workspace_demo
 from mentorship.programs.models import Program
-from mentorship.workspace.demo import seed_workspace_demo
-from pairing import demo as pairing_demo
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 """Workspace demo data: about four months of history for the running demo program.
 
-Call after pairing.demo.seed_matching_demo(). It moves the "Mentoring circle" program and its
+Call after mentorship.demo.matching.seed_matching_demo(). It moves the "Mentoring circle" program and its
 pairs back in time (the program started ~4 months ago), then gives each pair goals with progress
 notes, sessions every few weeks (some pairs meet less), ratings for most sessions but not all,
 fit checks, midpoint check-ins with the skill growth they recorded, and exactly one pair that is
@@ -25,7 +25,7 @@ from django.db import models, transaction
 from django.db.models import Case, Value, When
 from django.utils import timezone
 
-from mentorship.core.demo import DEMO_DOMAIN
+from mentorship.demo.organisation import DEMO_DOMAIN
 from mentorship.mentorships.models import Mentorship, MentorshipStatus
 from mentorship.programs.models import Enrollment, Program
 from mentorship.workspace.models import (
@@ -41,7 +41,7 @@ from mentorship.workspace.models import (
 )
 from skills.models import Assessment, AssessmentSource, Skill, SkillEntry
 
-RUNNING_PROGRAM = "Mentoring circle"  # pairing.demo.RUNNING.name
+RUNNING_PROGRAM = "Mentoring circle"  # matching.RUNNING.name
 STARTED_DAYS_AGO = 120
 PROGRAM_DAYS = 182  # a six-month program, like the traditional default
 LOW = 2  # a rating of 2 or less is low (the feedback sweep's threshold)

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 from django.db import transaction
 
-from mentorship.core.demo import DEMO_DOMAIN
+from mentorship.demo.organisation import DEMO_DOMAIN
 from mentorship.mentorships.models import EndReason, Mentorship, MentorshipStatus
 from mentorship.participants.models import Participant
 from mentorship.participants.reporting import ReportingLines

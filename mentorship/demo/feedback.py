@@ -1,6 +1,6 @@
 """Feedback-loop demo data: the reminders a running program has after a few months.
 
-Call after mentorship.workspace.demo.seed_workspace_demo(), which writes the history (sessions,
+Call after mentorship.demo.workspace.seed_workspace_demo(), which writes the history (sessions,
 ratings, one pair at risk). This runs the sweep once, as beat would, so the inbox has reminders,
 the at-risk pair has its HR alert, and then delivers a few of the emails at once, through the
 configured mail backend, so the demo outbox (var/mail) shows real reminder emails even before a
@@ -8,7 +8,7 @@ worker runs. The rest stay pending for the worker, which the sweep has already e
 Running it again writes nothing new (dedupe keys) and sends nothing twice (claimed delivery).
 """
 
-from mentorship.core.demo import DEMO_DOMAIN
+from mentorship.demo.organisation import DEMO_DOMAIN
 from mentorship.feedback import services
 from mentorship.notifications import kinds
 from mentorship.notifications.models import EmailStatus, Notification

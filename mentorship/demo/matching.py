@@ -10,7 +10,7 @@ import random
 from django.db import transaction
 
 from mentorship.accounts.models import User
-from mentorship.core.demo import DEMO_DOMAIN, DEMO_PROGRAMS, DemoProgram, demo_program_create, traditional_role
+from mentorship.demo.organisation import DEMO_DOMAIN, DEMO_PROGRAMS, DemoProgram, demo_program_create, traditional_role
 from mentorship.programs import services as program_services
 from mentorship.programs.models import Program, ProgramKind, ProgramStatus
 from pairing import services

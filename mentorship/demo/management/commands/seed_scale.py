@@ -19,7 +19,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from mentorship.accounts.models import User
-from mentorship.dashboards import planted
+from mentorship.demo import planted
 from mentorship.mentorships.models import EndReason, Mentorship, MentorshipStatus
 from mentorship.notifications import kinds
 from mentorship.notifications.models import EmailStatus, Notification
@@ -68,7 +68,7 @@ class Command(BaseCommand):
             "--plant",
             choices=planted.PLANS,
             help="Plant known growth effects (or none) with noise and starting-level confounding, and make one "
-            "person in five a colleague in no program, assessed twice (see mentorship/dashboards/planted.py).",
+            "person in five a colleague in no program, assessed twice (see mentorship/demo/planted.py).",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -219,7 +219,7 @@ def _copy(model: Any, columns: list[str], rows: Iterable[tuple[Any, ...]], *, no
 
 @transaction.atomic
 def build_scale(*, people: int, pairs: int, sessions_per_pair: int) -> dict[str, int]:
-    rng = random.Random(2026)  # noqa: S311 (benchmark data, not secrets)
+    rng = random.Random(2026)
     now = timezone.now()
     history_start = now - timedelta(days=270)
 

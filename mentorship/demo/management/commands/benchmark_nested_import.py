@@ -19,7 +19,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
 
 from mentorship.accounts.models import User
-from mentorship.core.demo import DEMO_DOMAIN, DEMO_PROGRAMS
+from mentorship.demo.organisation import DEMO_DOMAIN, DEMO_PROGRAMS
 from mentorship.imports import services
 from mentorship.imports.models import ImportStatus
 from mentorship.imports.parsing import template_header
@@ -41,7 +41,7 @@ def nested_path_rows(count: int, *, seed: int = 12) -> list[list[str]]:
     if tree.root_id is None:
         raise CommandError("There is no org tree yet: run `manage.py seed_demo` first.")
     units = [pk for pk, depth in tree.walk() if depth >= 1]
-    rng = random.Random(seed)  # noqa: S311 (made-up people)
+    rng = random.Random(seed)
     rows: list[list[str]] = []
     heads: dict[int, str] = {}
     for n in range(count):

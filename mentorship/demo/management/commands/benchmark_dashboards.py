@@ -18,7 +18,7 @@ from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
 from mentorship.accounts.models import User
-from mentorship.dashboards.management.commands.seed_scale import DOMAIN, HR_EMAIL, PROGRAM_PREFIX
+from mentorship.demo.management.commands.seed_scale import DOMAIN, HR_EMAIL, PROGRAM_PREFIX
 from mentorship.mentorships.models import Mentorship
 from mentorship.programs.models import Program, ProgramKind
 

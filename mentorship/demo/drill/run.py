@@ -42,7 +42,7 @@ from urllib.error import HTTPError, URLError
 from urllib.parse import urlencode, urlsplit
 from urllib.request import HTTPCookieProcessor, HTTPRedirectHandler, Request, build_opener
 
-from mentorship.core.drill.servers import (
+from mentorship.demo.drill.servers import (
     PostgresCluster,
     RedisServer,
     SMTPSink,
@@ -255,12 +255,12 @@ def seed(people: int, rows: int) -> Seed:
     from django.core.management import call_command
 
     from mentorship.accounts.models import User
-    from mentorship.core import demo
+    from mentorship.demo import organisation as demo
     from mentorship.imports import services as imports
     from mentorship.imports.management.commands.benchmark_import import generate_csv
     from mentorship.mentorships.models import Mentorship, MentorshipStatus
     from mentorship.programs.models import Program
-    from pairing.management.commands.benchmark_match_run import Command as MatchBench
+    from pairing.management.commands.benchmark_match_run import build_pool
 
     call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115 (closed at exit)
     User.objects.filter(email__endswith=f"@{demo.DEMO_DOMAIN}").update(password=make_password(DRILL_PASSWORD))
@@ -274,8 +274,7 @@ def seed(people: int, rows: int) -> Seed:
         .order_by("pk")
         .values_list("email", flat=True)[:40]
     )
-    bench = MatchBench()
-    program = bench._build(random.Random(1), people, 0.3, "traditional")  # noqa: S311 (a repeatable pool)
+    program = build_pool(rng=random.Random(1), people=people)
     program.owners.add(hr)
     small = Program.objects.get(pk=program.pk)
     small.pk = None

@@ -94,7 +94,7 @@ def plant_effects(
     colleagues in no program, each assessed twice on two skills over the same months."""
     if plan not in PLANS:
         raise ValueError(f"Unknown plan {plan!r}: choose one of {', '.join(PLANS)}.")
-    rng = random.Random(seed)  # noqa: S311 (benchmark data, not secrets)
+    rng = random.Random(seed)
     now = timezone.now()
     skills: dict[str, list[int]] = {}
     for pk, category in Skill.objects.filter(retired_at=None).order_by("id").values_list("id", "category"):
