@@ -68,7 +68,9 @@ class ProfileForm(forms.Form):
     )
     career_level = forms.TypedChoiceField(choices=CareerLevel.choices, coerce=int, widget=forms.RadioSelect)
     years_experience = forms.IntegerField(min_value=0, max_value=60, label="Years of work experience")
-    timezone = forms.ChoiceField(choices=[], label="Time zone", widget=forms.Select(attrs={"data-searchable": "time zones"}))
+    timezone = forms.ChoiceField(
+        choices=[], label="Time zone", widget=forms.Select(attrs={"data-searchable": "time zones"})
+    )
     languages = forms.MultipleChoiceField(
         choices=LANGUAGES, widget=forms.CheckboxSelectMultiple, help_text="Languages you can mentor in."
     )
