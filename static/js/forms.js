@@ -149,6 +149,22 @@
     else enhanceSingle(select);
   });
 
+  // Fields for one role only (a mentor's capacity) show once that role is chosen, and hide for the others.
+  document.querySelectorAll("form").forEach(function (form) {
+    const parts = form.querySelectorAll("[data-shown-for-role]");
+    if (!parts.length) return;
+    function follow() {
+      const chosen = form.querySelector("input[name=role]:checked");
+      parts.forEach(function (part) {
+        part.hidden = Boolean(chosen) && !part.dataset.shownForRole.split(" ").includes(chosen.value);
+      });
+    }
+    form.addEventListener("change", function (event) {
+      if (event.target.name === "role") follow();
+    });
+    follow();
+  });
+
   // A new profile's time zone starts as the browser's own, when the list has it.
   document.querySelectorAll("select[data-guess-timezone]").forEach(function (select) {
     let guess = "";
