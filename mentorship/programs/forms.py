@@ -499,7 +499,7 @@ class EnrollmentForm(forms.Form):
         )
         self.order_fields(["role", "goals", "offers", "capacity", "motivation"])
 
-    def shown_for(self) -> dict[str, str]:
+    def shown_for(self) -> dict[str, str | bool]:
         """Which roles each role-specific field is for, and whether the chosen role hides it now."""
         role = self["role"].value()
         learning = " ".join(services.LEARNING_ROLES)
