@@ -170,3 +170,9 @@ def test_the_file_mailer_keeps_nothing_and_no_one_reads_the_outbox_when_debug_is
         response = client.get(reverse("core:outbox"))
         assert response.status_code == 404
         assert "Secret" not in response.content.decode()
+
+
+def test_the_hr_home_gives_the_programs_table_the_whole_row(client, hr_admin):
+    client.force_login(hr_admin.user)
+    html = client.get("/").content.decode()
+    assert '<section class="card grid-wide" aria-labelledby="hr-tasks">' in html
