@@ -80,3 +80,13 @@ def test_departments_are_listed_in_the_order_of_their_full_path(make_person):
     assert labels == sorted(labels, key=str.casefold)
     assert labels.index("Acme / Engineering / Data") < labels.index("Acme / Engineering / Platform")
     assert labels.index("Acme / Engineering / Platform") < labels.index("Acme / Sales / Data")
+
+
+def test_allauth_pages_get_the_same_error_summary_and_say_a_problem_once(client, make_person):
+    person = make_person("sign.in@example.com")
+    response = client.post(reverse("account_login"), {"login": person.user.email, "password": "wrong-password"})
+
+    html = response.content.decode()
+    assert 'id="form-errors"' in html
+    message = "The email address and/or password you specified are not correct."
+    assert html.count(message) == 1
