@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "django_htmx",
     "allauth",
     "allauth.account",
@@ -83,6 +84,9 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "mentorship.urls"
+# The project's form templates (label above the input, help under it) apply to every form; the
+# widgets' own templates come from django.forms (in INSTALLED_APPS for that reason).
+FORM_RENDERER = "mentorship.core.forms.FormRenderer"
 WSGI_APPLICATION = "mentorship.wsgi.application"
 ASGI_APPLICATION = "mentorship.asgi.application"
 
@@ -376,6 +380,8 @@ if env_bool("BEHIND_TLS_PROXY", False):
 
 # Internationalisation and static files --------------------------------------------------------
 LANGUAGE_CODE = "en"
+# One date style on every page (see mentorship/formats/en/formats.py).
+FORMAT_MODULE_PATH = ["mentorship.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from mentorship.core import urls as core_urls
-from mentorship.programs.home import home
+from pairing.home import home
 
 # The admin signs in through allauth, so it gets the same rate limits and MFA as the app.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]

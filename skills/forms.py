@@ -4,6 +4,11 @@ from django import forms
 
 from skills.models import LEVELS, Skill, SkillCategory, SkillEntry, WantPriority
 
+# The level list reads "3 · Practitioner" in the select and its description sits under it, in
+# full: a dropdown option cut off at the select's width ("4 · Advanced: handles hard ca…") helps nobody.
+LEVEL_NAMES = [(value, label.split(":")[0]) for value, label in LEVELS]
+LEVEL_DESCRIPTIONS = {value: label.split(": ", 1)[1].capitalize() + "." for value, label in LEVELS}
+
 CATEGORY_FILTER_CHOICES = [("", "All categories"), *SkillCategory.choices]
 STATE_CHOICES = [("active", "In use"), ("retired", "Retired or merged"), ("all", "All")]
 
@@ -53,7 +58,7 @@ class MergeForm(forms.Form):
 class InventoryEntryForm(forms.Form):
     """One row of the inventory editor. Labels name the skill so every input is findable by label."""
 
-    level = forms.TypedChoiceField(choices=LEVELS, coerce=int)
+    level = forms.TypedChoiceField(choices=LEVEL_NAMES, coerce=int)
     want_priority = forms.TypedChoiceField(choices=WantPriority.choices, coerce=int, initial=WantPriority.NONE)
     can_teach = forms.BooleanField(required=False)
 
@@ -70,9 +75,18 @@ class InventoryEntryForm(forms.Form):
         level.error_messages["required"] = f"Choose your level for {skill.name}."
         if entry is None:
             # A new line has no level until the person picks one: a default 0 would be a false assessment.
-            level.choices = [("", "Choose your level…"), *LEVELS]  # type: ignore[attr-defined]
+            level.choices = [("", "Choose your level…"), *LEVEL_NAMES]  # type: ignore[attr-defined]
+        level.widget.attrs["aria-describedby"] = f"level-help-{skill.pk}"
         self.fields["want_priority"].label = f"Want to learn {skill.name}"
         self.fields["can_teach"].label = f"I can teach {skill.name}"
+
+    def level_description(self) -> str:
+        """The chosen level in words, shown under the select (the form's value, else the entry's)."""
+        value = self.data.get("level") if self.is_bound else self.initial.get("level")
+        try:
+            return LEVEL_DESCRIPTIONS[int(value)]
+        except (TypeError, ValueError, KeyError):
+            return "Pick the level that fits best; each one is described in “What the levels mean”."
 
 
 class SuggestionForm(forms.Form):

@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import reswap, retarget
 
 from mentorship.accounts.models import User
 from mentorship.core.forms import add_service_errors
@@ -25,6 +26,7 @@ from mentorship.participants.models import Participant
 from mentorship.participants.roles import hr_admin_required
 from skills import queries, services
 from skills.forms import (
+    LEVEL_DESCRIPTIONS,
     ApproveSuggestionForm,
     CatalogueFilterForm,
     InventoryEntryForm,
@@ -268,6 +270,7 @@ def _inventory_context(
         "results": queries.search_skills(query) if query else [],
         "listed": listed,
         "levels": LEVELS,
+        "level_descriptions": LEVEL_DESCRIPTIONS,
     }
 
 
@@ -308,9 +311,12 @@ def inventory_new_row(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def inventory_save(request: HttpRequest, skill_id: int) -> HttpResponse:
+    """Save one row. With htmx a saved row answers with just its status, so nothing the person is
+    using is replaced; a first save or an error swaps the whole row (its buttons or messages change)."""
     participant = _me(request)
     skill = get_object_or_404(Skill, pk=skill_id)
     entry = SkillEntry.objects.filter(participant=participant, skill=skill).first()
+    existed = entry is not None
     if entry is None and not skill.is_active:
         raise Http404("No such skill.")
     form = InventoryEntryForm(request.POST, skill=skill, entry=entry)
@@ -323,12 +329,17 @@ def inventory_save(request: HttpRequest, skill_id: int) -> HttpResponse:
         row = _row(skill, entry, form)
         if request.htmx:  # type: ignore[attr-defined]
             # 200, not 400: htmx leaves the page alone on 4xx, and the row must show its error.
-            return render(request, "skills/inventory.html#entry_row", {"row": row})
+            response = render(request, "skills/inventory.html#entry_row", {"row": row})
+            return reswap(retarget(response, f"#entry-{skill.pk}"), "outerHTML")
         context = _inventory_context(request, participant, replace=row)
         return render(request, "skills/inventory.html", context, status=400)
     if request.htmx:  # type: ignore[attr-defined]
-        context = {"row": _row(skill, entry, saved=True), "announce": f"Saved {skill.name}."}
-        return render(request, "skills/inventory.html#entry_row", context)
+        announce = f"Saved {skill.name}."
+        if existed:
+            return render(request, "skills/inventory.html#entry_saved", {"announce": announce})
+        context = {"row": _row(skill, entry, saved=True), "announce": announce}
+        response = render(request, "skills/inventory.html#entry_row", context)
+        return reswap(retarget(response, f"#entry-{skill.pk}"), "outerHTML")
     messages.success(request, f"Saved {skill.name}.")
     return redirect(f"{reverse('skills:inventory')}#entry-{skill.pk}")
 

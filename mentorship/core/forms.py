@@ -2,6 +2,13 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.renderers import TemplatesSetting
+
+
+class FormRenderer(TemplatesSetting):
+    """Every form renders its fields through templates/forms/field.html: label above, help under."""
+
+    field_template_name = "forms/field.html"
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:

@@ -122,6 +122,15 @@ def columns(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "imports/columns.html", {"job": job, "form": form}, status=status)
 
 
+TREE_CHANGE_KEYS = ("root_created", "created", "renamed", "emptied", "moves_count")
+
+
+def _nothing_changes(job: ImportJob) -> bool:
+    """A file that matches the data already here: nobody new, nobody updated or leaving, no unit moved."""
+    tree = job.tree_changes or {}
+    return not (job.created_count or job.updated_count or job.leavers or any(tree.get(key) for key in TREE_CHANGE_KEYS))
+
+
 def _preview_page(request: HttpRequest, job: ImportJob, form: ConfirmForm, *, status: int = 200) -> HttpResponse:
     problems = Paginator(job.problems, PROBLEMS_PER_PAGE).get_page(request.GET.get("page"))
     leavers = Paginator(job.leavers, LEAVERS_PER_PAGE).get_page(request.GET.get("leavers"))
@@ -132,6 +141,7 @@ def _preview_page(request: HttpRequest, job: ImportJob, form: ConfirmForm, *, st
         # A "full list" that would deactivate a large share of people is more likely a partial file.
         "leaver_share": round(100 * len(job.leavers) / (len(job.leavers) + job.total_rows)) if job.leavers else 0,
         "tree": job.tree_changes,
+        "nothing_changes": _nothing_changes(job),
         "form": form,
         "async_threshold": services.ASYNC_THRESHOLD,
     }

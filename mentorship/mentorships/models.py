@@ -1,7 +1,10 @@
 """A mentorship: an accepted pair in a program. Goals, sessions and ratings arrive later."""
 
+from datetime import date
+
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
 from mentorship.participants.models import Participant
 from mentorship.programs.models import Program
@@ -66,6 +69,18 @@ class Mentorship(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status == MentorshipStatus.ACTIVE
+
+    @property
+    def begins_on(self) -> date:
+        """When the pair's mentoring begins: the day they were paired, but never before the program starts
+        (a pair accepted on 2 Dec in a program starting on 23 Dec is not "active since 2 Dec")."""
+        paired = timezone.localdate(self.started_at)
+        starts = self.program.starts_on
+        return max(paired, starts) if starts else paired
+
+    @property
+    def not_started_yet(self) -> bool:
+        return self.is_active and self.begins_on > timezone.localdate()
 
     def partner_of(self, participant: Participant) -> Participant:
         return self.mentee if participant.pk == self.mentor_id else self.mentor

@@ -1,6 +1,8 @@
-from typing import Any
+from collections.abc import Iterator
+from typing import Any, cast
 
 from django import forms
+from django.forms.models import ModelChoiceIterator
 
 from mentorship.participants.models import (
     LANGUAGES,
@@ -24,15 +26,34 @@ STEPS: list[tuple[str, list[str]]] = [
 ALL_FIELDS = [name for _, fields in STEPS for name in fields]
 
 
-class OrgUnitChoiceField(forms.ModelChoiceField):
+class _ByPathIterator(ModelChoiceIterator):  # type: ignore[type-arg]
+    """Units in the order of their full path: "Engineering / Data" next to "Engineering / Platform",
+    not next to "Sales / Data" (as sorting by the last part would put it)."""
+
+    def __iter__(self) -> Iterator[tuple[Any, Any]]:
+        field = cast("OrgUnitChoiceField", self.field)
+        if field.empty_label is not None:
+            yield ("", field.empty_label)
+        labels = field.labels()
+        for unit in sorted(self.queryset, key=lambda unit: labels.get(unit.pk, unit.name).casefold()):
+            yield self.choice(unit)
+
+
+class OrgUnitChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    iterator = _ByPathIterator
+
     def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", forms.Select(attrs={"data-searchable": "departments and teams"}))
         super().__init__(queryset=OrgUnit.objects.all(), **kwargs)
         self._labels: dict[int, str] | None = None
 
-    def label_from_instance(self, obj: OrgUnit) -> str:
+    def labels(self) -> dict[int, str]:
         if self._labels is None:
             self._labels = org_unit_labels()
-        return self._labels.get(obj.pk, obj.name)
+        return self._labels
+
+    def label_from_instance(self, obj: OrgUnit) -> str:
+        return self.labels().get(obj.pk, obj.name)
 
 
 class ProfileForm(forms.Form):
@@ -47,7 +68,9 @@ class ProfileForm(forms.Form):
     )
     career_level = forms.TypedChoiceField(choices=CareerLevel.choices, coerce=int, widget=forms.RadioSelect)
     years_experience = forms.IntegerField(min_value=0, max_value=60, label="Years of work experience")
-    timezone = forms.ChoiceField(choices=[], label="Time zone")
+    timezone = forms.ChoiceField(
+        choices=[], label="Time zone", widget=forms.Select(attrs={"data-searchable": "time zones"})
+    )
     languages = forms.MultipleChoiceField(
         choices=LANGUAGES, widget=forms.CheckboxSelectMultiple, help_text="Languages you can mentor in."
     )
@@ -61,6 +84,9 @@ class ProfileForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.participant = participant
         self.fields["timezone"].choices = [(name, name.replace("_", " ")) for name in timezone_names()]  # type: ignore[attr-defined]
+        if participant.onboarded_at is None:
+            # A new profile has UTC only because the field needs a value: the browser knows better.
+            self.fields["timezone"].widget.attrs["data-guess-timezone"] = ""
         for name, question, left, right in WORK_STYLE_QUESTIONS:
             self.fields[name] = forms.TypedChoiceField(
                 label=question,

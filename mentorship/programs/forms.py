@@ -85,14 +85,14 @@ class ProgramForm(forms.Form):
     )
     focus_skills = forms.ModelMultipleChoiceField(
         queryset=Skill.objects.filter(retired_at__isnull=True).order_by("name"),
-        widget=forms.SelectMultiple(attrs={"size": 10}),
+        widget=forms.SelectMultiple(attrs={"size": 10, "data-searchable": "skills"}),
         required=False,
         label="Focus skills",
-        help_text="Hold Ctrl (Cmd on a Mac) to choose several.",
+        help_text="Choose as many as the program is about.",
     )
     eligible_units = forms.ModelMultipleChoiceField(
         queryset=OrgUnit.objects.all(),
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        widget=forms.SelectMultiple(attrs={"size": 8, "data-searchable": "departments and teams"}),
         required=False,
         label="Eligible departments and teams",
         help_text="Empty: everyone. A unit includes all its sub-units.",
@@ -204,7 +204,7 @@ class ProgramForm(forms.Form):
     )
     owners = OwnersField(
         queryset=User.objects.none(),
-        widget=forms.SelectMultiple(attrs={"size": 5}),
+        widget=forms.SelectMultiple(attrs={"size": 5, "data-searchable": "HR admins"}),
         required=False,
         help_text="HR admins who may change this program. You are always an owner of a program you create.",
     )
@@ -466,26 +466,52 @@ class EnrollmentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.program = program
         roles = services.ROLES_BY_KIND[program.kind]
-        self.fields["role"].choices = [(role, EnrollmentRole(role).label) for role in roles]  # type: ignore[attr-defined]
+        # Each role says who teaches whom in this kind of program: in reverse mentoring the junior
+        # colleague is the mentor, which nobody guesses from the word "mentor" alone.
+        self.fields["role"].choices = [  # type: ignore[attr-defined]
+            (role, ROLE_LABELS_BY_KIND.get(program.kind, {}).get(role, EnrollmentRole(role).label)) for role in roles
+        ]
         focus = services.focus_skill_ids(program)
         self.has_focus = focus is not None
         wanted, teachable = _inventory_choices(participant, focus)
         self.wanted_count, self.teachable_count = len(wanted), len(teachable)
+        # What the focus leaves out, so a short list is explained rather than silently filtered.
+        self.wanted_outside, self.teachable_outside = 0, 0
+        if focus is not None:
+            all_wanted, all_teachable = _inventory_choices(participant, None)
+            self.wanted_outside = len(all_wanted.keys() - wanted.keys())
+            self.teachable_outside = len(all_teachable.keys() - teachable.keys())
         self.fields["goals"] = SkillChoicesField(
             labels=wanted,
             widget=forms.CheckboxSelectMultiple,
             required=False,
             label="Skills I want to learn",
-            help_text="From your skill inventory: the skills you marked as wanted.",
+            help_text="From your skill inventory: the skills you marked as wanted."
+            + _outside_focus_note(self.has_focus, self.wanted_outside, "want to learn"),
         )
         self.fields["offers"] = SkillChoicesField(
             labels=teachable,
             widget=forms.CheckboxSelectMultiple,
             required=False,
             label="Skills I can teach",
-            help_text="From your skill inventory: level 3 or more, or marked as teachable.",
+            help_text="From your skill inventory: level 3 or more, or marked as teachable."
+            + _outside_focus_note(self.has_focus, self.teachable_outside, "teach"),
         )
         self.order_fields(["role", "goals", "offers", "capacity", "motivation"])
+
+    def shown_for(self) -> dict[str, str | bool]:
+        """Which roles each role-specific field is for, and whether the chosen role hides it now."""
+        role = self["role"].value()
+        learning = " ".join(services.LEARNING_ROLES)
+        teaching = " ".join(services.TEACHING_ROLES)
+        return {
+            "goals": learning,
+            "offers": teaching,
+            "capacity": teaching,
+            "goals_hidden": bool(role) and role not in services.LEARNING_ROLES,
+            "offers_hidden": bool(role) and role not in services.TEACHING_ROLES,
+            "capacity_hidden": bool(role) and role not in services.TEACHING_ROLES,
+        }
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -508,6 +534,37 @@ class EnrollmentForm(forms.Form):
             "capacity": data.get("capacity") or 1,
             "motivation": data.get("motivation", ""),
         }
+
+
+ROLE_LABELS_BY_KIND: dict[str, dict[str, str]] = {
+    ProgramKind.TRADITIONAL: {
+        EnrollmentRole.MENTOR: "Mentor: I guide a less experienced colleague",
+        EnrollmentRole.MENTEE: "Mentee: a more experienced colleague guides me",
+    },
+    ProgramKind.REVERSE: {
+        EnrollmentRole.MENTOR: "Mentor: I am the junior colleague and coach a senior one in digital skills",
+        EnrollmentRole.MENTEE: "Mentee: I am the senior colleague and learn from a junior one",
+    },
+    ProgramKind.RECIPROCAL: {
+        EnrollmentRole.MENTOR: "Mentor: I only teach",
+        EnrollmentRole.MENTEE: "Mentee: I only learn",
+        EnrollmentRole.BOTH: "Both: I teach one skill and learn another (a skill swap)",
+    },
+    ProgramKind.PEER: {
+        EnrollmentRole.MENTOR: "Mentor: I teach a colleague at about my level",
+        EnrollmentRole.MENTEE: "Mentee: I learn from a colleague at about my level",
+        EnrollmentRole.BOTH: "Both: I teach and I learn",
+    },
+}
+
+
+def _outside_focus_note(has_focus: bool, outside: int, verb: str) -> str:
+    if not has_focus:
+        return ""
+    if not outside:
+        return " Only skills in this program's focus are listed."
+    others = f"{outside} other skill you {verb} is" if outside == 1 else f"{outside} other skills you {verb} are"
+    return f" Only skills in this program's focus are listed; {others} not part of it."
 
 
 def _inventory_choices(participant: Participant, focus: set[int] | None) -> tuple[dict[int, str], dict[int, str]]:

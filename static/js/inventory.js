@@ -60,6 +60,41 @@
     }
   });
 
+  // The description under a level select follows the choice at once, before the row saves.
+  const descriptionData = document.getElementById("level-descriptions");
+  const descriptions = descriptionData ? JSON.parse(descriptionData.textContent) : {};
+  rows.addEventListener("change", function (event) {
+    const form = event.target.closest && event.target.closest(".entry-form");
+    const status = form && form.querySelector(".entry-status");
+    if (status && !form.closest(".is-new")) status.textContent = "Saving…";
+    // Empty the live region now, so that a second "Saved SQL." is a change and is announced again.
+    const live = document.getElementById("inventory-status");
+    if (form && live) live.textContent = "";
+    const select = event.target;
+    if (!(select instanceof HTMLSelectElement) || select.name !== "level") return;
+    const help = document.getElementById(select.getAttribute("aria-describedby") || "");
+    if (help && descriptions[select.value]) help.textContent = descriptions[select.value];
+  });
+
+  // A saved row comes back from the server and replaces the old one. Whatever had the focus in it
+  // (a select, the checkbox) gets it back in the new row, so the keyboard user carries on in place
+  // instead of starting again from the top of the page.
+  let refocus = null;
+  document.body.addEventListener("htmx:beforeSwap", function (event) {
+    const elt = event.detail.requestConfig && event.detail.requestConfig.elt;
+    const row = event.detail.target;
+    refocus = null;
+    if (!elt || !elt.classList.contains("entry-form") || !row.contains(document.activeElement)) return;
+    refocus = { row: row.id, name: document.activeElement.getAttribute("name") };
+  });
+  document.body.addEventListener("htmx:afterSwap", function () {
+    if (!refocus) return;
+    const row = document.getElementById(refocus.row);
+    const again = row && refocus.name && row.querySelector('[name="' + refocus.name + '"]');
+    refocus = null;
+    if (again && document.activeElement !== again) again.focus({ preventScroll: true });
+  });
+
   // A removed row takes the focus with it; hand it to the next row, or else to the search box.
   document.body.addEventListener("htmx:beforeSwap", function (event) {
     const elt = event.detail.requestConfig && event.detail.requestConfig.elt;

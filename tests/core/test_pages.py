@@ -110,12 +110,12 @@ def test_home_asks_visitors_to_sign_in(client):
 
 def test_home_runs_a_fixed_number_of_queries(client, manager, junior_mentor, make_person, django_assert_num_queries):
     client.force_login(manager.user)
-    client.get("/")  # warm the session
-    with django_assert_num_queries(10):
+    client.get("/")  # warm the session (one more query than before: matches awaiting an answer)
+    with django_assert_num_queries(11):
         assert client.get("/").status_code == 200
     for n in range(5):
         make_person(manager=manager, last_name=f"Report {n}")
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         assert client.get("/").status_code == 200
 
 
@@ -170,3 +170,9 @@ def test_the_file_mailer_keeps_nothing_and_no_one_reads_the_outbox_when_debug_is
         response = client.get(reverse("core:outbox"))
         assert response.status_code == 404
         assert "Secret" not in response.content.decode()
+
+
+def test_the_hr_home_gives_the_programs_table_the_whole_row(client, hr_admin):
+    client.force_login(hr_admin.user)
+    html = client.get("/").content.decode()
+    assert '<section class="card grid-wide" aria-labelledby="hr-tasks">' in html

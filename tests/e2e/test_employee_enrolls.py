@@ -39,10 +39,12 @@ def test_an_employee_fills_their_inventory_and_enrolls_as_a_mentee(page: Page, l
     page.wait_for_load_state()  # htmx is listening from here on
     page.get_by_label("Find a skill to add").fill("genai")
     page.get_by_role("button", name="Add Generative AI tools").click()
+    row = page.locator("#entry-" + str(Skill.objects.get(name="Generative AI tools").pk))
     page.get_by_label("Level for Generative AI tools").select_option("1")
+    expect(row.locator(".entry-status")).to_have_text("✓ Saved")  # the row saves itself
     page.get_by_label("Want to learn Generative AI tools").select_option("3")
-    page.get_by_role("button", name="Save Generative AI tools").click()
-    expect(page.locator("#entry-" + str(Skill.objects.get(name="Generative AI tools").pk))).to_contain_text("Saved")
+    expect(page.locator("#inventory-status")).to_have_text("Saved Generative AI tools.")
+    page.wait_for_function("() => !document.querySelector('.htmx-request')")
     entry = SkillEntry.objects.get(participant=director, skill__name="Generative AI tools")
     assert (entry.level, entry.want_priority) == (1, 3)
 

@@ -203,3 +203,16 @@ def test_importing_is_recorded_with_who_when_and_counts(hr_client: Client) -> No
     assert counts()["users"] == before["users"] + 2
     listing = hr_client.get(reverse("imports:upload")).content.decode()
     assert "people.csv" in listing and "Imported" in listing
+
+
+def test_an_unchanged_file_says_nothing_changes_and_offers_no_import(hr_client: Client) -> None:
+    job = services.import_job_create(file_name="team.csv", content=team_csv(3), by=_hr())
+    services.import_job_confirm(job=job, invite=False)
+
+    response = post_file(hr_client, team_csv(3), name="team.csv")  # the same file again
+    preview = hr_client.get(response["Location"]).content.decode()
+
+    assert "Nothing to import" in preview
+    assert "All 3 rows match what is already here" in preview
+    assert "Import 3 rows" not in preview
+    assert reverse("imports:confirm", args=[_job().pk]) not in preview

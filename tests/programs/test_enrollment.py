@@ -236,3 +236,46 @@ def test_an_employee_withdraws_while_enrolling(client, make_program, learner, sk
 
     assert "You have withdrawn" in response.text
     assert not Enrollment.objects.get().is_active
+
+
+# The enrollment page says what it leaves out and who teaches whom ---------------------------------
+
+
+def test_the_page_says_how_many_teachable_skills_the_programs_focus_leaves_out(
+    client, make_program, teacher, skills, set_skill
+) -> None:
+    set_skill(teacher, skills["sql"], level=4)
+    set_skill(teacher, skills["negotiation"], level=2, can_teach=True)
+    program = make_program(kind="reverse", status=ProgramStatus.ENROLLING)  # digital skills only
+    client.force_login(teacher.user)
+
+    html = client.get(reverse("programs:enroll", args=[program.pk])).text
+
+    assert "Only skills in this program's focus are listed; 2 other skills you teach are not part of it." in html
+    assert "Generative AI tools (level 5 · Expert)" in html and "SQL (level" not in html
+
+
+def test_without_a_focus_nothing_is_said_to_be_left_out(client, make_program, teacher) -> None:
+    program = make_program(kind="peer", focus_categories=[], status=ProgramStatus.ENROLLING)
+    client.force_login(teacher.user)
+    assert "Only skills in this program" not in client.get(reverse("programs:enroll", args=[program.pk])).text
+
+
+def test_reverse_mentoring_says_the_junior_colleague_is_the_mentor(client, make_program, learner) -> None:
+    program = make_program(kind="reverse", status=ProgramStatus.ENROLLING)
+    client.force_login(learner.user)
+    html = client.get(reverse("programs:enroll", args=[program.pk])).text
+    assert "Mentor: I am the junior colleague and coach a senior one in digital skills" in html
+    assert "Mentee: I am the senior colleague and learn from a junior one" in html
+
+
+def test_the_capacity_field_is_for_mentors_only(client, make_program, learner) -> None:
+    program = make_program(status=ProgramStatus.ENROLLING)
+    client.force_login(learner.user)
+    url = reverse("programs:enroll", args=[program.pk])
+
+    blank = client.get(url).text
+    # No role chosen yet: shown, and the script hides it as soon as "Mentee" is picked.
+    assert '<div data-shown-for-role="mentor both"><label for="id_capacity">' in blank
+    as_mentee = client.post(url, {"role": "mentee"}).text  # a mistake: the form comes back
+    assert '<div data-shown-for-role="mentor both" hidden><label for="id_capacity">' in as_mentee

@@ -34,10 +34,32 @@ def test_the_editor_shows_each_entry_as_a_labelled_row_with_the_level_anchors(cl
     html = client_for(junior_mentor).get(reverse("skills:inventory")).content.decode()
 
     assert f'<label for="level-{sql.pk}">Level<span class="visually-hidden"> for SQL</span></label>' in html
-    assert '<option value="3" selected>3 · Practitioner: works on their own</option>' in html
+    assert '<option value="3" selected>3 · Practitioner</option>' in html
+    # The level's description is readable in full under the select, and the select points at it.
+    assert f'aria-describedby="level-help-{sql.pk}"' in html
+    assert f'<p class="entry-level-help" id="level-help-{sql.pk}">Works on their own.</p>' in html
     assert f'<label for="can_teach-{sql.pk}">I can teach<span class="visually-hidden"> SQL</span></label>' in html
     assert f'<form method="post" action="{_save_url(sql)}"' in html  # a real form: works without JS
     assert "5 · Expert: can teach experts" in html  # the legend
+
+
+def test_the_skip_link_to_the_search_box_comes_before_everything_else(client_for, junior_mentor):
+    html = client_for(junior_mentor).get(reverse("skills:inventory")).content.decode()
+    body = html[html.index("<body") :]
+    first_link = re.search(r"<a [^>]*>", body)
+    assert first_link is not None and 'href="#skill-search"' in first_link.group(0)
+    assert 'id="skill-search"' in body
+
+
+def test_a_row_has_one_save_model_autosave_with_the_button_only_without_scripts(client_for, junior_mentor, sql):
+    services.inventory_set_entry(participant=junior_mentor, skill=sql, level=3, want_priority=0, can_teach=False)
+    html = client_for(junior_mentor).get(reverse("skills:inventory")).content.decode()
+    row = html[html.index(f'id="entry-{sql.pk}"') :]
+    row = row[: row.index("</li>")]
+    assert 'hx-trigger="change delay:600ms, submit"' in row
+    # The Save button is inside <noscript>: with scripts on, nothing to press and nothing to miss.
+    assert re.search(r"<noscript><button type=\"submit\"[^>]*>Save", row)
+    assert row.count("<button") == 2  # that one, and Remove
 
 
 def test_search_as_you_type_returns_only_the_results_with_add_buttons(client_for, junior_mentor, sql):
@@ -89,7 +111,24 @@ def test_htmx_row_save_returns_the_row_with_a_saved_status_and_an_announcement(c
     assert "<html" not in html
     assert f'id="entry-{sql.pk}"' in html and "✓ Saved" in html
     assert '<p id="inventory-status" hx-swap-oob="innerHTML">Saved SQL.</p>' in html
+    assert f'<p class="entry-level-help" id="level-help-{sql.pk}">Can do simple tasks with help.</p>' in html
     assert _entry(junior_mentor, sql) == (2, WantPriority.MEDIUM, True)
+    # A first save turns the new row into a saved one (Remove instead of Cancel): the whole row.
+    assert response["HX-Retarget"] == f"#entry-{sql.pk}" and response["HX-Reswap"] == "outerHTML"
+
+
+def test_saving_a_listed_row_again_answers_with_only_its_status_so_nothing_in_use_is_replaced(
+    client_for, junior_mentor, sql
+):
+    client = client_for(junior_mentor)
+    client.post(_save_url(sql), {"level": 2, "want_priority": 0}, **HTMX)
+    response = client.post(_save_url(sql), {"level": 3, "want_priority": 0}, **HTMX)
+
+    html = response.content.decode()
+    assert html.startswith("✓ Saved") and "<select" not in html
+    assert '<p id="inventory-status" hx-swap-oob="innerHTML">Saved SQL.</p>' in html
+    assert "HX-Retarget" not in response
+    assert _entry(junior_mentor, sql) == (3, 0, False)
 
 
 def test_without_js_a_row_posts_and_redirects_back_to_the_editor(client_for, junior_mentor, sql):
@@ -108,6 +147,7 @@ def test_a_row_without_a_level_shows_the_error_in_place(client_for, junior_mento
 
     htmx = client.post(_save_url(sql), {"want_priority": 3}, **HTMX)
     assert htmx.status_code == 200  # htmx swaps only 2xx responses; the row carries the error
+    assert htmx["HX-Retarget"] == f"#entry-{sql.pk}"
     assert "Choose your level for SQL." in htmx.content.decode()
     assert not SkillEntry.objects.filter(participant=junior_mentor).exists()
 

@@ -25,7 +25,7 @@ from tests.workspace.conftest import Pair, client_for, skill_named
 
 # Page name -> (queries, URL for the pair and one of its sessions).
 PAGES: dict[str, tuple[int, Callable[[Pair, MentoringSession], str]]] = {
-    "home": (10, lambda pair, session: reverse("core:home")),
+    "home": (11, lambda pair, session: reverse("core:home")),  # 11: with matches awaiting an answer
     "workspace": (21, lambda pair, session: reverse("mentorships:detail", args=[pair.mentorship.pk])),
     "session log": (10, lambda pair, session: reverse("workspace:session_log", args=[pair.mentorship.pk])),
     "session": (12, lambda pair, session: reverse("workspace:session_detail", args=[session.pk])),

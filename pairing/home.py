@@ -1,5 +1,6 @@
-"""The start page (core:home): what each role does next. It lives with programs, the lowest layer
-that knows everything it shows: the profile, the skill inventory, the programs and their pools."""
+"""The start page (core:home): what each role does next. It lives with pairing, the lowest layer
+that knows everything it shows: the profile, the skill inventory, the programs, their pools and the
+matches waiting for an answer."""
 
 from typing import Any
 
@@ -13,6 +14,7 @@ from django.utils import timezone
 from mentorship.participants.roles import is_hr_admin, is_manager
 from mentorship.programs.eligibility import programs_open_to
 from mentorship.programs.models import Enrollment, Program, ProgramStatus
+from pairing.models import Proposal, ProposalStatus, Response
 from skills.models import SkillSuggestion, SuggestionStatus
 
 # Fewer inventory lines than this and matching has little to go on.
@@ -27,8 +29,19 @@ def home(request: HttpRequest) -> HttpResponse:
     enrollments = list(Enrollment.objects.filter(participant=participant, withdrawn_at=None).select_related("program"))
     enrolled_ids = {e.program_id for e in enrollments}
     open_programs = [p for p in programs_open_to(participant, today=timezone.localdate()) if p.pk not in enrolled_ids]
+    awaiting = (
+        Proposal.objects.filter(status=ProposalStatus.PUBLISHED)
+        .filter(
+            Q(mentor=participant, mentor_response=Response.PENDING)
+            | Q(mentee=participant, mentee_response=Response.PENDING)
+        )
+        .select_related("run__program", "mentor__user", "mentee__user")
+        .order_by("pk")
+    )
     context: dict[str, Any] = {
         "participant": participant,
+        # A published match waiting for this person's answer comes first: nothing else moves until then.
+        "awaiting_matches": [(p, p.mentee if p.mentor_id == participant.pk else p.mentor) for p in awaiting],
         "is_hr_admin": hr,
         "is_manager": is_manager(request.user),
         "report_count": participant.reports.count(),
