@@ -5,6 +5,7 @@ fails at start-up instead of silently running with a default.
 """
 
 import os
+import sys
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
@@ -57,8 +58,32 @@ def env_url(name: str, *, schemes: set[str]) -> str:
     raw = env_str(name)
     if not raw:
         return ""
-    parts = urlsplit(raw)
+    # The messages never echo the URL or the parser's words about it: it may hold a password, and
+    # an unencoded "/" or "#" in one puts part of the password where the port should be.
+    try:
+        parts = urlsplit(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} is not a valid URL (is a '[' in the host left unclosed?).") from None
+    try:
+        parts.port  # noqa: B018  (reading it checks it)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"{name} has a port that is not a number from 1 to 65535"
+            " (a '/', '#' or '?' in the password must be %-encoded)."
+        ) from None
     if parts.scheme not in schemes or not (parts.netloc or parts.path):
         allowed = ", ".join(sorted(schemes))
         raise ImproperlyConfigured(f"{name} must be a URL starting with one of: {allowed}.")
     return raw
+
+
+def exit_on_bad_settings() -> None:
+    """Load the settings now, so that a value the readers refuse stops the command with one line
+    naming the variable (exit status 2) instead of a traceback. For manage.py and scripts/start.py."""
+    from django.conf import settings
+
+    try:
+        settings.INSTALLED_APPS  # noqa: B018  (the first read imports the settings module)
+    except ImproperlyConfigured as error:
+        sys.stderr.write(f"Bad setting: {error}\n")
+        raise SystemExit(2) from None

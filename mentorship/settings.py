@@ -101,7 +101,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "mentorship.core.context_processors.navigation",
+                "mentorship.participants.context_processors.navigation",
             ],
         },
     },
@@ -299,7 +299,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "core:home"
-ACCOUNT_ADAPTER = "mentorship.accounts.adapter.AccountAdapter"
+ACCOUNT_ADAPTER = "mentorship.participants.adapter.AccountAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
-from mentorship.programs.models import Enrollment, Program
+from skills import references
 from skills.models import Assessment, Skill, SkillEntry, SkillSuggestion, SuggestionStatus
 
 SEARCH_LIMIT = 10
@@ -78,13 +78,12 @@ def merge_preview(*, source: Skill, target: Skill) -> MergePreview:
     source_entries = SkillEntry.objects.filter(skill=source).aggregate(
         total=Count("pk"), combined=Count("pk", filter=Q(participant_id__in=both))
     )
-    enrollments = Enrollment.objects.filter(Q(goals=source) | Q(offers=source)).values("pk").distinct().count()
     return MergePreview(
         entries_moving=source_entries["total"] - source_entries["combined"],
         entries_combined=source_entries["combined"],
         assessments=Assessment.objects.filter(skill=source).count(),
-        programs=Program.objects.filter(focus_skills=source).count(),
-        enrollments=enrollments,
+        programs=references.holders_count("programs", skill_id=source.pk),
+        enrollments=references.holders_count("enrollments", skill_id=source.pk),
         suggestions=SkillSuggestion.objects.filter(skill=source).count(),
     )
 

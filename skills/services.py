@@ -5,14 +5,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from mentorship.accounts.models import User
 from mentorship.participants.models import Participant
-from mentorship.programs.models import Enrollment, Program
-from skills import catalogue
+from skills import catalogue, references
 from skills.models import (
     LEVEL_LABELS,
     Assessment,
@@ -113,17 +112,6 @@ class MergeResult:
     references_moved: int
 
 
-def _move_m2m_references(through: type[models.Model], owner: str, *, source: Skill, target: Skill) -> int:
-    """Repoint M2M rows from source to target; owners that already point to target keep their one row."""
-    rows = through.objects.filter(skill_id=source.pk)  # type: ignore[attr-defined]
-    already = through.objects.filter(skill_id=target.pk).values(owner)  # type: ignore[attr-defined]
-    duplicates = rows.filter(**{f"{owner}__in": already})
-    moved = int(rows.count())
-    duplicates.delete()
-    rows.update(skill_id=target.pk)
-    return moved
-
-
 @transaction.atomic
 def skill_merge(*, source: Skill, target: Skill, by: User | None = None) -> MergeResult:
     """Fold a duplicate into the survivor. Nothing is lost: entries, history and references move.
@@ -159,9 +147,8 @@ def skill_merge(*, source: Skill, target: Skill, by: User | None = None) -> Merg
     assessments_moved = Assessment.objects.filter(skill=source).update(skill=target)
     _record_merged_levels(combined, skill=target, at=now)
 
-    references = _move_m2m_references(Program.focus_skills.through, "program_id", source=source, target=target)
-    references += _move_m2m_references(Enrollment.goals.through, "enrollment_id", source=source, target=target)
-    references += _move_m2m_references(Enrollment.offers.through, "enrollment_id", source=source, target=target)
+    # Programs' focus skills, enrollments' goals and offers: registered by the programs app.
+    references_moved = references.references_move(source_id=source.pk, target_id=target.pk)
     SkillSuggestion.objects.filter(skill=source).update(skill=target)
     # Earlier merges into the source now point straight at the survivor: no chains to follow.
     Skill.objects.filter(merged_into=source).update(merged_into=target)
@@ -177,7 +164,7 @@ def skill_merge(*, source: Skill, target: Skill, by: User | None = None) -> Merg
         entries_moved=entries_moved,
         entries_combined=len(combined),
         assessments_moved=assessments_moved,
-        references_moved=references,
+        references_moved=references_moved,
     )
 
 

@@ -164,3 +164,18 @@ def test_settings_refuse_a_debug_value_they_cannot_read():
     result = _import_settings(DEBUG="yes please", SECRET_KEY="x" * 50, ALLOWED_HOSTS="mentoring.example.com")
     assert result.returncode != 0
     assert "ImproperlyConfigured: DEBUG='yes please' is not a boolean" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ("postgres://me:s3cret/x@db:5432/app", r"^DATABASE_URL has a port that is not a number from 1 to 65535"),
+        ("postgres://me:s3cret@db:99999/app", r"^DATABASE_URL has a port that is not a number from 1 to 65535"),
+        ("postgres://me:s3cret@[db/app", r"^DATABASE_URL is not a valid URL \(is a '\[' in the host left unclosed\?\)"),
+    ],
+)
+def test_it_refuses_a_url_it_cannot_parse_without_repeating_the_password(monkeypatch, raw, message):
+    monkeypatch.setenv("DATABASE_URL", raw)
+    with pytest.raises(ImproperlyConfigured, match=message) as refused:
+        env_url("DATABASE_URL", schemes={"postgres"})
+    assert "s3cret" not in str(refused.value)

@@ -23,7 +23,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Count
 from django.db.models.functions import Lower
@@ -664,7 +664,7 @@ def import_invitations_write(*, job: ImportJob, users: Sequence[User]) -> int:
         Notification(
             recipient=user,
             kind=INVITATION,
-            title=f"{inviter} invited you to the mentoring programme"[:200],
+            title=f"{inviter} invited you to Mentorship"[:200],
             body="Welcome to Mentorship. Check your profile and skills, then join a program.",
             url=reverse("participants:my_profile"),
             dedupe_key=invitation_key(job_id=job.pk, user_id=user.pk),
@@ -697,7 +697,7 @@ def _inviter(job: ImportJob) -> str:
     return (job.created_by.get_full_name() or job.created_by.email) if job.created_by else "Your HR team"
 
 
-def invitation_email(notification: Notification) -> EmailMessage:
+def invitation_email(notification: Notification) -> EmailMultiAlternatives:
     """The email of an invitation notification, with a fresh link to choose a password."""
     job_id = int(notification.dedupe_key.split(":")[1].removeprefix("job"))
     job = ImportJob.objects.select_related("created_by").filter(pk=job_id).first()
@@ -708,7 +708,15 @@ def invitation_email(notification: Notification) -> EmailMessage:
         "inviter": _inviter(job) if job is not None else "Your HR team",
         "link": invitation_link(user=user),
         "reset_url": reset_url,
+        "reset_days": max(1, round(settings.PASSWORD_RESET_TIMEOUT / 86400)),  # how long the link works
+        "site_url": settings.SITE_URL.rstrip("/"),
     }
     subject = render_to_string("imports/email/invitation_subject.txt", context).strip()
-    body = render_to_string("imports/email/invitation_message.txt", context)
-    return EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[user.email])
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string("imports/email/invitation_message.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[user.email],
+    )
+    message.attach_alternative(render_to_string("imports/email/invitation_message.html", context), "text/html")
+    return message

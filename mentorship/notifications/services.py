@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mentorship.accounts.models import User
-from mentorship.notifications import attachments, kinds
+from mentorship.notifications import attachments, emails, kinds
 from mentorship.notifications.models import EmailStatus, Notification
 from mentorship.tasking import enqueue_now, enqueue_on_commit
 
@@ -95,12 +95,8 @@ def message_id(dedupe_key: str) -> str:
 
 
 def _message(notification: Notification) -> EmailMessage:
-    if notification.kind == kinds.INVITATION:
-        from mentorship.imports.services import invitation_email  # imports notify through this module
-
-        message = invitation_email(notification)
-    else:
-        message = _notification_message(notification)
+    builder = emails.builder_for(notification.kind)  # e.g. an import's invitation
+    message = builder(notification) if builder is not None else _notification_message(notification)
     message.extra_headers["Message-ID"] = message_id(notification.dedupe_key)
     return message
 

@@ -176,8 +176,6 @@ def org_unit_merge(*, unit: OrgUnit, into: OrgUnit, by: User | None) -> OrgUnit:
 
 
 def _merge(tree: OrgTree, source: int, target: int) -> None:
-    from mentorship.programs.models import Program  # programs build on participants
-
     Participant.objects.filter(org_unit_id=source).update(org_unit_id=target, updated_at=timezone.now())
     for child in tree.children.get(source, []):
         clash = tree.child_named(target, tree.names[child])
@@ -186,7 +184,7 @@ def _merge(tree: OrgTree, source: int, target: int) -> None:
             tree.children[target].append(child)
         else:
             _merge(tree, child, clash)
-    through = Program.eligible_units.through
+    through = OrgUnit.programs.through  # programs limited to units (declared by programs, which build on this app)
     for program_id in through.objects.filter(orgunit_id=source).values_list("program_id", flat=True):
         through.objects.get_or_create(program_id=program_id, orgunit_id=target)
     through.objects.filter(orgunit_id=source).delete()

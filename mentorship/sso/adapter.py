@@ -11,8 +11,8 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.shortcuts import render
 
-from mentorship.accounts.adapter import AccountAdapter as BaseAccountAdapter
 from mentorship.accounts.models import User
+from mentorship.participants.adapter import AccountAdapter as BaseAccountAdapter
 from mentorship.sso import services
 
 # What python3-saml reports, turned into what a person (and their IT desk) can act on.

@@ -2,7 +2,7 @@
 
 The workspace page is for the pair's two people; the program's HR owners may read it too (no
 forms, no private notes: those are their author's alone). Everyone else gets 404. The forms the
-page links to live in mentorship.workspace.
+page links to live in mentorship.workspace.views; the pair itself in mentorship.mentorships.
 """
 
 from typing import Any, NamedTuple

@@ -1,7 +1,12 @@
+"""The allauth account adapter: every account has its participant profile from its first moment, and
+account emails carry the product's wording and links from SITE_URL. Lives with participants, which it
+writes; settings.ACCOUNT_ADAPTER names it (or the single sign-on adapter built on it)."""
+
 from types import SimpleNamespace
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+from allauth.account import app_settings as allauth_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.http import HttpRequest
@@ -29,9 +34,19 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         site = SimpleNamespace(name=PRODUCT_NAME, domain=urlsplit(settings.SITE_URL).netloc)
-        super().send_mail(
-            template_prefix, email, {**context, "current_site": site, "site_url": settings.SITE_URL.rstrip("/")}
-        )
+        extra: dict[str, Any] = {
+            "current_site": site,
+            "site_url": settings.SITE_URL.rstrip("/"),
+            "signup_open": self.is_open_for_signup(context.get("request")),
+            "confirmation_days": allauth_settings.EMAIL_CONFIRMATION_EXPIRE_DAYS,
+            "reset_days": max(1, round(settings.PASSWORD_RESET_TIMEOUT / 86400)),
+        }
+        # allauth builds these two links from the request's host; the emails use SITE_URL.
+        if template_prefix == "account/email/account_already_exists":
+            extra["password_reset_url"] = absolute_url(reverse("account_reset_password"))
+        if "signup_url" in context:
+            extra["signup_url"] = absolute_url(reverse("account_signup"))
+        super().send_mail(template_prefix, email, {**context, **extra})
 
     def get_email_confirmation_url(self, request: HttpRequest, emailconfirmation: Any) -> str:
         return absolute_url(reverse("account_confirm_email", args=[emailconfirmation.key]))
