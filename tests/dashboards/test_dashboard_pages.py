@@ -145,3 +145,18 @@ def test_empty_csv_cells_stay_empty_and_a_formula_like_name_is_quoted(hr_client:
     assert "'" not in body
     skills = hr_client.get("/dashboards/?format=csv&table=growth_by_skill").content.decode()
     assert "'=HYPERLINK(1)," in skills
+
+
+def test_the_team_unit_filter_lists_only_units_that_split_the_team() -> None:
+    """Units above the team's own (holding the same people) or holding the whole team are noise:
+    they list units beyond the manager's team."""
+    from mentorship.dashboards.reports import UnitTree
+    from mentorship.dashboards.views import _team_units
+
+    # 1 Org > 2 Sales > 3 EMEA ; 1 Org > 4 Eng > 5 Data
+    tree = UnitTree([(1, "Org", None), (2, "Sales", 1), (3, "EMEA", 2), (4, "Eng", 1), (5, "Data", 4)])
+    units_of = {10: 3, 11: 3, 12: 5, 13: 5, 14: 5}
+    team = frozenset(units_of)
+
+    assert _team_units({1, 2, 3, 4, 5}, team, tree, units_of) == {3, 5}
+    assert _team_units({1, 4, 5}, frozenset({12, 13, 14}), tree, units_of) == set()  # all in Data
