@@ -380,8 +380,8 @@ if env_bool("BEHIND_TLS_PROXY", False):
 
 # Internationalisation and static files --------------------------------------------------------
 LANGUAGE_CODE = "en"
-# One date style on every page (see mentorship/formats/en/formats.py).
-FORMAT_MODULE_PATH = ["mentorship.formats"]
+# One date style on every page (see mentorship/core/formats/en/formats.py).
+FORMAT_MODULE_PATH = ["mentorship.core.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
