@@ -21,6 +21,7 @@ from mentorship.dashboards.privacy import Figure
 from mentorship.dashboards.scope import Scope
 from mentorship.mentorships.models import EndReason
 from mentorship.participants.models import CareerLevel
+from mentorship.participants.orgtree import OrgTree
 from mentorship.programs.models import EnrollmentRole, ProgramKind
 from skills.models import SkillCategory
 
@@ -57,6 +58,10 @@ class UnitTree:
     """The org tree from one query's rows (id, name, parent id): labels, sub-units, roll-ups."""
 
     def __init__(self, rows: Iterable[tuple[int, str, int | None]]) -> None:
+        rows = list(rows)
+        # Labels come from the one org tree, so a unit reads the same here, in the CSV and on
+        # every other page ("Engineering / Data", below the organisation root).
+        self.org = OrgTree(rows)
         self.names: dict[int, str] = {}
         self.parents: dict[int, int | None] = {}
         self.children: dict[int | None, list[int]] = defaultdict(list)
@@ -66,13 +71,7 @@ class UnitTree:
             self.children[parent if parent in self.names else None].append(pk)
 
     def label(self, pk: int) -> str:
-        parts, seen = [], set()
-        current: int | None = pk
-        while current is not None and current in self.names and current not in seen:
-            seen.add(current)
-            parts.append(self.names[current])
-            current = self.parents[current]
-        return " / ".join(reversed(parts))
+        return self.org.label(pk)
 
     def choices(self) -> list[tuple[int, str]]:
         return sorted(((pk, self.label(pk)) for pk in self.names), key=lambda item: item[1].lower())
