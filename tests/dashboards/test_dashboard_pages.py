@@ -160,3 +160,25 @@ def test_the_team_unit_filter_lists_only_units_that_split_the_team() -> None:
 
     assert _team_units({1, 2, 3, 4, 5}, team, tree, units_of) == {3, 5}
     assert _team_units({1, 4, 5}, frozenset({12, 13, 14}), tree, units_of) == set()  # all in Data
+
+
+def test_a_hidden_headline_figure_hides_the_rows_and_chart_bars_behind_it() -> None:
+    from mentorship.dashboards.privacy import Figure
+    from mentorship.dashboards.reports import STATE_LABELS, Table, _agree_with_headline, _pairs_by_state_chart
+
+    table = Table("pairs_by_state", "Pairs by state", ["State", "Pairs", "People"])
+    for state, pairs in (("on_track", 0), ("at_risk", 0), ("completed", 4), ("ended_early", 3)):
+        table.rows.append([STATE_LABELS[state], Figure(pairs, pairs * 2), Figure(pairs * 2, pairs * 2)])
+    table.chart = _pairs_by_state_chart(table)
+    _agree_with_headline({"Active pairs"}, {"pairs_by_state": table})
+
+    shown = {row[0]: row[1] for row in table.rows}
+    assert shown["Active, on track"].hidden and shown["Active, at risk"].hidden
+    assert not shown["Completed"].hidden and shown["Completed"].value == 4
+    assert table.chart is not None and str(table.chart).count('class="chart-hidden"') == 2  # dashed, not 0
+    assert "Active, on track,hidden,hidden" in "\n".join(",".join(row) for row in table.csv_rows())
+
+
+def test_a_month_chart_with_no_sessions_says_so(hr_client: Any, world: World) -> None:
+    body = hr_client.get("/dashboards/?start=2020-01-01&end=2020-03-31").content.decode()
+    assert "No sessions in this period." in body
