@@ -54,13 +54,51 @@ def _open(title: str, desc: str, height: int) -> tuple[str, str]:
     return head, "</svg>"
 
 
+# What fits left of the bars without being cut at the edge of the chart ("usiness intelligence
+# dashboards"): one line at 12 px, else two lines at 10.5 px, the rest shortened with "…".
+LABEL_CHARS_ONE_LINE = 28
+LABEL_CHARS_SMALL = 32
+
+
+def label_lines(label: str) -> list[str]:
+    """The label in at most two lines that fit LABEL_WIDTH, split between words where the two
+    lines come out most even."""
+    if len(label) <= LABEL_CHARS_ONE_LINE:
+        return [label]
+    words = label.split()
+    if len(words) < 2:
+        return [_shorten(label), ""]
+    splits = [(" ".join(words[:i]), " ".join(words[i:])) for i in range(1, len(words))]
+    first, second = min(splits, key=lambda pair: (max(len(pair[0]), len(pair[1])), len(pair[1])))
+    return [_shorten(first), _shorten(second)]
+
+
+def _shorten(line: str) -> str:
+    return line if len(line) <= LABEL_CHARS_SMALL else line[: LABEL_CHARS_SMALL - 1] + "…"
+
+
 def _row_label(label: str, y: float) -> SafeString:
-    """The label left of a horizontal row (bar and interval charts), cut to fit."""
+    """The label left of a horizontal row (bar and interval charts), wrapped to fit; the full
+    label is its tooltip, and the table beside the chart has it in full too."""
+    lines = label_lines(label)
+    if len(lines) == 1:
+        return format_html(
+            '<text class="chart-label" x="{}" y="{}" text-anchor="end"><title>{}</title>{}</text>',
+            LABEL_WIDTH - 8,
+            _n(y + BAR_HEIGHT * 0.7),
+            label,
+            label,
+        )
     return format_html(
-        '<text class="chart-label" x="{}" y="{}" text-anchor="end">{}</text>',
+        '<text class="chart-label small" x="{}" y="{}" text-anchor="end"><title>{}</title>'
+        '<tspan x="{}" dy="0">{}</tspan><tspan x="{}" dy="11">{}</tspan></text>',
         LABEL_WIDTH - 8,
-        _n(y + BAR_HEIGHT * 0.7),
-        label[:32],
+        _n(y + BAR_HEIGHT * 0.42),
+        label,
+        LABEL_WIDTH - 8,
+        lines[0],
+        LABEL_WIDTH - 8,
+        lines[1],
     )
 
 
@@ -110,12 +148,23 @@ def bar_chart(
     return mark_safe("".join(parts))  # noqa: S308 (every piece above went through format_html)
 
 
-def line_chart(title: str, desc: str, labels: Sequence[str], series: Sequence[tuple[str, Sequence[Any]]]) -> SafeString:
-    """A trend over time: one line per series, points for each label; hidden points leave a gap."""
+def line_chart(
+    title: str,
+    desc: str,
+    labels: Sequence[str],
+    series: Sequence[tuple[str, Sequence[Any]]],
+    *,
+    empty: str = "Nothing recorded in this period.",
+) -> SafeString:
+    """A trend over time: one line per series, points for each label; hidden points leave a gap.
+    With nothing but zeros to draw, it says so (`empty`) instead of a flat line along the axis."""
     height = 220
     left, right, top_pad, bottom = 48, 16, 28, 32
     plot_w, plot_h = WIDTH - left - right, height - top_pad - bottom
     numbers = [[_value(v) for v in values] for _, values in series]
+    drawn = [n for row in numbers for n in row if n is not None]
+    if not any(drawn) and len(drawn) == sum(len(row) for row in numbers):
+        return format_html('<p class="empty chart-empty">{}</p>', empty)
     top = max([n for row in numbers for n in row if n is not None] + [0]) or 1
     head, tail = _open(title, desc, height)
     parts = [head]

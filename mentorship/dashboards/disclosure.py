@@ -51,7 +51,7 @@ def manager_offer(
     units: dict[int, set[int]] = {}
     for person in subtree:
         unit = units_of.get(person)
-        for ancestor in _ancestors(tree, unit):
+        for ancestor in unit_ancestors(tree, unit):
             units.setdefault(ancestor, set()).add(person)
     return privacy.offer(
         people=subtree,
@@ -65,7 +65,8 @@ def manager_offer(
     )
 
 
-def _ancestors(tree: UnitTree, unit: int | None) -> list[int]:
+def unit_ancestors(tree: UnitTree, unit: int | None) -> list[int]:
+    """The unit and the units above it, nearest first."""
     found: list[int] = []
     while unit is not None and unit in tree.names and unit not in found:
         found.append(unit)

@@ -21,6 +21,7 @@ from mentorship.dashboards.privacy import Figure
 from mentorship.dashboards.scope import Scope
 from mentorship.mentorships.models import EndReason
 from mentorship.participants.models import CareerLevel
+from mentorship.participants.orgtree import OrgTree
 from mentorship.programs.models import EnrollmentRole, ProgramKind
 from skills.models import SkillCategory
 
@@ -57,6 +58,10 @@ class UnitTree:
     """The org tree from one query's rows (id, name, parent id): labels, sub-units, roll-ups."""
 
     def __init__(self, rows: Iterable[tuple[int, str, int | None]]) -> None:
+        rows = list(rows)
+        # Labels come from the one org tree, so a unit reads the same here, in the CSV and on
+        # every other page ("Engineering / Data", below the organisation root).
+        self.org = OrgTree(rows)
         self.names: dict[int, str] = {}
         self.parents: dict[int, int | None] = {}
         self.children: dict[int | None, list[int]] = defaultdict(list)
@@ -66,13 +71,7 @@ class UnitTree:
             self.children[parent if parent in self.names else None].append(pk)
 
     def label(self, pk: int) -> str:
-        parts, seen = [], set()
-        current: int | None = pk
-        while current is not None and current in self.names and current not in seen:
-            seen.add(current)
-            parts.append(self.names[current])
-            current = self.parents[current]
-        return " / ".join(reversed(parts))
+        return self.org.label(pk)
 
     def choices(self) -> list[tuple[int, str]]:
         return sorted(((pk, self.label(pk)) for pk in self.names), key=lambda item: item[1].lower())
@@ -371,6 +370,37 @@ def _enrollment(scope: Scope, tree: UnitTree, rows: list[dict[str, Any]], p: _Pr
 # Pairs and sessions -------------------------------------------------------------------------------
 
 
+def _pairs_by_state_chart(table: Table) -> SafeString:
+    return charts.bar_chart(
+        "Pairs by state",
+        "Active pairs on track and at risk, completed pairs and pairs that ended early.",
+        [r[0] for r in table.rows],
+        [r[1] for r in table.rows],
+    )
+
+
+# A headline figure hidden for privacy hides the rows of its table that make it up: "Active pairs:
+# Hidden" beside a chart of 0 on track and 0 at risk would contradict it (and give it away).
+HEADLINE_ROWS = {
+    "Active pairs": ("pairs_by_state", (STATE_LABELS["on_track"], STATE_LABELS["at_risk"])),
+    "At risk": ("pairs_by_state", (STATE_LABELS["at_risk"],)),
+}
+REDRAW = {"pairs_by_state": _pairs_by_state_chart}
+
+
+def _agree_with_headline(hidden: set[str], tables: dict[str, Table]) -> None:
+    """Hide the rows behind each hidden headline figure (by its label), and redraw their chart."""
+    for label in hidden & HEADLINE_ROWS.keys():
+        name, row_labels = HEADLINE_ROWS[label]
+        table = tables.get(name)
+        if table is None:
+            continue
+        for row in table.rows:
+            if row[0] in row_labels:
+                row[1:] = [Figure(None, cell.people, True, cell.fmt) for cell in row[1:]]
+        table.chart = REDRAW[name](table)
+
+
 def _pairs(scope: Scope, stats: queries.PairStats, months: list[dict[str, Any]], p: _Privacy) -> tuple[list, dict]:
     tables: dict[str, Table] = {}
     states = list(STATE_LABELS)
@@ -383,12 +413,7 @@ def _pairs(scope: Scope, stats: queries.PairStats, months: list[dict[str, Any]],
         table.rows.append(
             [STATE_LABELS[state], *_cells([(stats.states[state], "int"), (count, "int")], count, is_hidden)]
         )
-    table.chart = charts.bar_chart(
-        "Pairs by state",
-        "Active pairs on track and at risk, completed pairs and pairs that ended early.",
-        [r[0] for r in table.rows],
-        [r[1] for r in table.rows],
-    )
+    table.chart = _pairs_by_state_chart(table)
     tables[table.name] = table
 
     reasons = [r for r in EndReason if stats.end_reasons[r.value]]
@@ -432,6 +457,7 @@ def _pairs(scope: Scope, stats: queries.PairStats, months: list[dict[str, Any]],
         "Sessions held each month and pairs active that month.",
         [r[0].split(" ")[0] for r in table.rows],
         [("Sessions", [r[1] for r in table.rows]), ("Active pairs", [r[2] for r in table.rows])],
+        empty="No sessions in this period.",
     )
     tables[table.name] = table
 
@@ -759,6 +785,9 @@ def _engagement(
         headline += part_headline
         tables |= part_tables
 
+    # Agreement follows the figures' own privacy, which a CSV export (one table, no headline
+    # atoms) computes exactly as the page does, so the page and its CSV stay the same.
+    _agree_with_headline({label for label, figure, _ in headline if figure.hidden}, tables)
     p.headline(headline)
     if only is not None:
         headline = []

@@ -9,6 +9,7 @@ Every table downloads as CSV with `?format=csv&table=<name>`, with the page's pr
 """
 
 import csv
+from collections.abc import Collection, Mapping
 from typing import Any
 from urllib.parse import urlencode
 
@@ -186,6 +187,24 @@ def _subtree(
     return me, lines, labels, units_of
 
 
+def _team_units(
+    offered: Collection[int], team: frozenset[int], tree: UnitTree, units_of: Mapping[int, int | None]
+) -> set[int]:
+    """The offered units that say something about the team: not one that holds all of it ("Every
+    unit" is that view) nor a unit above the team's own that holds the same people as one of them
+    (Sales when the team's people there are all in Sales / EMEA): those list units beyond the team."""
+    chains = {person: set(disclosure.unit_ancestors(tree, units_of.get(person))) for person in team}
+    groups: dict[frozenset[int], int] = {}
+    for unit in sorted(offered):
+        group = frozenset(person for person, chain in chains.items() if unit in chain)
+        if not group or group == team:
+            continue
+        kept = groups.get(group)
+        if kept is None or len(disclosure.unit_ancestors(tree, unit)) > len(disclosure.unit_ancestors(tree, kept)):
+            groups[group] = unit
+    return set(groups.values())
+
+
 @require_GET
 @login_required
 def team(request: HttpRequest, pk: int | None = None) -> HttpResponse:
@@ -212,10 +231,11 @@ def team(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         ((person, label) for person, label in labels.items() if person != lead and person in offer.teams),
         key=lambda item: item[1].lower(),
     )
+    team_units = _team_units(offer.units, subtree, tree, units_of)
     form = FilterForm(
         request.GET or None,
         programs=[(value, name) for value, name in programs if value in offer.programs],
-        units=[(value, name) for value, name in tree.choices() if value in offer.units],
+        units=[(value, name) for value, name in tree.choices() if value in team_units],
         kinds=offer.kinds,
         dates=False,
     )

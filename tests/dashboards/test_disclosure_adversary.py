@@ -455,14 +455,15 @@ def test_x_tiny_and_bigger_cannot_be_subtracted(client: Client) -> None:
     )
     world = build(Spec(parents=(0, 0), people=people, kinds=kinds, enrollments=tuple(enrollments), pairs=pairs))
     client.force_login(world.manager.user)
-    x, tiny, bigger = world.units
+    _everyone, tiny, bigger = world.units
     OrgUnit.objects.filter(pk=tiny.pk).update(name="Tiny")
     OrgUnit.objects.filter(pk=bigger.pk).update(name="Bigger")
     figures = attack(client, world, k=5)
     assert figures["differences"] > 0  # views were compared, not skipped
     whole = client.get("/dashboards/team/")
     offered = [value for value, _ in whole.context["form"].fields["unit"].choices]
-    assert x.pk in offered  # X is everyone: nothing to subtract
+    # X is everyone, so "Every unit" already is that view and X is not listed (nothing to subtract).
+    assert offered == [""]
     assert tiny.pk not in offered and bigger.pk not in offered
     for unit in (tiny, bigger):
         refused = client.get(f"/dashboards/team/?unit={unit.pk}&program={world.programs[0]}")
