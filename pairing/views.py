@@ -325,7 +325,7 @@ def _manual_choices(program: Program) -> tuple[list[tuple[int, str]], list[tuple
         )
         .order_by("participant__user__first_name", "participant__user__last_name", "participant_id")
     )
-    general = program.kind in ("reciprocal", "peer")
+    general = program.is_general
     mentors, mentees = [], []
     for pid, role, first, last, email, title in rows:
         label = f"{(first + ' ' + last).strip() or email} · {title or 'no title'}"
@@ -343,9 +343,7 @@ def manual_pair(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "This run can no longer be changed.")
         return redirect("pairing:run", run.pk)
     mentors, mentees = _manual_choices(run.program)
-    form = ManualPairForm(
-        request.POST or None, mentors=mentors, mentees=mentees, general=run.program.kind in ("reciprocal", "peer")
-    )
+    form = ManualPairForm(request.POST or None, mentors=mentors, mentees=mentees, general=run.program.is_general)
     check = None
     status = 200
     if request.method == "POST" and form.is_valid():
