@@ -26,7 +26,7 @@ from django.views.decorators.http import require_POST
 from mentorship.participants.models import Participant, org_unit_labels
 from mentorship.programs.eligibility import load_unit_tree, units_with_descendants
 from mentorship.programs.models import Enrollment, EnrollmentRole, Program, ProgramStatus
-from pairing.explaining import why_you_two
+from pairing.engine.explain_for_pair import why_you_two
 from pairing.forms import ManualPairForm, ProposalFilterForm, RequestForm, ResponseForm, RunStartForm
 from pairing.models import (
     MatchRun,

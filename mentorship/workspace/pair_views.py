@@ -20,7 +20,7 @@ from mentorship.workspace import queries
 from mentorship.workspace.access import Workspace, mentorship_for
 from mentorship.workspace.forms import AgreementForm
 from mentorship.workspace.models import FitAnswer, FitCheck, GoalStatus, MentoringSession, SessionRating
-from pairing.explaining import why_you_two
+from pairing.engine.explain_for_pair import why_you_two
 from skills.models import Skill
 
 SESSIONS_PER_PAGE = 10

@@ -21,7 +21,7 @@ from mentorship.participants.roles import is_hr_admin
 from mentorship.programs.models import Program, ProgramStatus
 from mentorship.programs.services import can_change_program
 from pairing import engine
-from pairing.gaps import skill_gaps
+from pairing.engine.gaps import skill_gaps
 from pairing.loading import Pool, load_pool
 from pairing.models import (
     ACTIVE_RUN_STATUSES,
