@@ -276,7 +276,7 @@ def mine(request: HttpRequest) -> HttpResponse:
     for mentorship in mentorships:
         last = timezone.localdate(mentorship.ended_at) if mentorship.ended_at else today
         days = (last - timezone.localdate(mentorship.started_at)).days + 1
-        cadence = mentorship.cadence_days or mentorship.program.cadence_days
+        cadence = mentorship.effective_cadence_days
         rows.append(
             {
                 "mentorship": mentorship,

@@ -122,7 +122,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
                 else [],
                 "agreement_form": AgreementForm(
                     initial={
-                        "cadence_days": queries.cadence_of(mentorship),
+                        "cadence_days": mentorship.effective_cadence_days,
                         "meeting_channel": mentorship.meeting_channel,
                     }
                 ),
