@@ -24,7 +24,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from mentorship.participants.models import Participant, org_unit_labels
-from mentorship.programs.eligibility import load_unit_tree, units_with_descendants
+from mentorship.participants.orgtree import OrgTree
+from mentorship.programs.eligibility import units_with_descendants
 from mentorship.programs.models import Enrollment, EnrollmentRole, Program, ProgramStatus
 from pairing.engine.explain_for_pair import why_you_two
 from pairing.forms import ManualPairForm, ProposalFilterForm, RequestForm, ResponseForm, RunStartForm
@@ -205,7 +206,7 @@ def _filtered_proposals(run: MatchRun, form: ProposalFilterForm) -> QuerySet[Pro
     if data.get("score_max") is not None:
         proposals = proposals.filter(score__lte=data["score_max"])
     if data.get("unit") is not None:
-        units = units_with_descendants([data["unit"].pk], load_unit_tree())
+        units = units_with_descendants([data["unit"].pk], OrgTree.load())
         proposals = proposals.filter(Q(mentor__org_unit__in=units) | Q(mentee__org_unit__in=units))
     for word in (data.get("q") or "").split()[:4]:
         proposals = proposals.filter(
