@@ -5,8 +5,9 @@ heartbeat, seed the demo.
     .venv/bin/python scripts/_prepare.py LOGINS_FILE SETUP_LOG
 
 Progress goes to stdout, one line per step; what the steps print goes to SETUP_LOG; the demo
-logins (seed_demo's own output) go to LOGINS_FILE for the banner. A bad setting or an
-unreachable database ends it with one line and a non-zero status.
+logins (seed_demo's own output) go to LOGINS_FILE for the banner. Once the schema is current it
+prints SCHEMA_READY, on which start.py starts the web server while the demo is seeded. A bad
+setting or an unreachable database ends it with one line and a non-zero status.
 """
 
 import contextlib
@@ -17,7 +18,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+SCHEMA_READY = "-- schema ready --"
 # start.py's own start, so both count seconds from one moment (the monotonic clock is system-wide).
 _STARTED = float(os.environ.get("START_MONOTONIC") or time.monotonic())
 
@@ -57,6 +58,7 @@ def main(logins_file: Path, setup_log: Path) -> int:
             from mentorship.tasking import enqueue_now
 
             enqueue_now(heartbeat)
+            _say_outside(SCHEMA_READY, plain=True)
             _say_outside("Loading the demo organisation (people, programs, pairs) ...")
             with logins_file.open("w") as logins:
                 call_command("seed_demo", stdout=logins)
@@ -78,10 +80,10 @@ def _pending_migrations() -> int:
     return len(executor.migration_plan(executor.loader.graph.leaf_nodes()))
 
 
-def _say_outside(message: str, *, error: bool = False) -> None:
+def _say_outside(message: str, *, error: bool = False, plain: bool = False) -> None:
     """A progress line on the real terminal while stdout and stderr go to the setup log."""
     stream = sys.__stderr__ if error else sys.__stdout__
-    line = message if error else f"[{time.monotonic() - _STARTED:3.0f}s] {message}"
+    line = message if error or plain else f"[{time.monotonic() - _STARTED:3.0f}s] {message}"
     if stream is not None:
         stream.write(line + "\n")
         stream.flush()
@@ -96,6 +98,7 @@ def _log_to(log: object) -> None:
 
 
 if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
     try:
         sys.exit(main(Path(sys.argv[1]), Path(sys.argv[2])))
     except KeyboardInterrupt:  # Ctrl-C reaches start.py too, which says it is stopping

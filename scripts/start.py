@@ -25,6 +25,7 @@ from subprocess import Popen
 from typing import IO
 
 from _bootstrap import ROOT, STARTED, ensure_venv, say
+from _prepare import SCHEMA_READY
 
 LOG_DIR = Path(os.environ.get("VAR_DIR") or ROOT / "var") / "log"  # VAR_DIR: as in the settings
 SERVICES = ("web", "worker", "beat")
@@ -118,7 +119,7 @@ def tail(path: Path, lines: int = 15) -> str:
         return ""
 
 
-def start_services(python: str, port: int, env: Mapping[str, str], logs: Mapping[str, IO[str]]) -> dict[str, Popen]:  # type: ignore[type-arg]
+def start_service(name: str, python: str, port: int, env: Mapping[str, str], log: IO[str]) -> Popen:  # type: ignore[type-arg]
     celery = [python, "-m", "celery", "-A", "mentorship"]
     commands = {
         # Checks are skipped: _prepare.py has just loaded the same code, and they cost a second.
@@ -127,10 +128,7 @@ def start_services(python: str, port: int, env: Mapping[str, str], logs: Mapping
         # Exactly one beat may run, or every periodic task runs twice.
         "beat": [*celery, "beat", "--loglevel=INFO"],
     }
-    return {
-        name: subprocess.Popen(command, cwd=ROOT, env=env, stdout=logs[name], stderr=subprocess.STDOUT)
-        for name, command in commands.items()
-    }
+    return subprocess.Popen(commands[name], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
 
 
 def stop(processes: Mapping[str, Popen], logs: Mapping[str, IO[str]]) -> None:  # type: ignore[type-arg]
@@ -174,19 +172,30 @@ def main() -> int:
         LOG_DIR.mkdir(parents=True, exist_ok=True)
 
         logins_file = LOG_DIR / "demo-logins.txt"
-        prepared = subprocess.run(
+        logs = {name: open_log(name) for name in SERVICES}
+        prepare = subprocess.Popen(
             [python, str(ROOT / "scripts" / "_prepare.py"), str(logins_file), str(LOG_DIR / "setup.log")],
             cwd=ROOT,
             env=env,
-            check=False,
+            stdout=subprocess.PIPE,
+            text=True,
         )
-        if prepared.returncode != 0:
-            return prepared.returncode  # _prepare.py has said why, in one line
-        # After the demo is seeded, not beside it: on SQLite a worker sending the demo's emails
-        # while the demo is written made both wait on the database lock (a restart took 26 s).
-        say(f"Starting web, worker and beat; their logs go to {_shown(LOG_DIR)}/ ...")
-        logs = {name: open_log(name) for name in SERVICES}
-        processes = start_services(python, port, env, logs)
+        for line in prepare.stdout or ():
+            if line.strip() != SCHEMA_READY:
+                print(line, end="", flush=True)
+                continue
+            # The schema is current: the web server (which only reads) starts now, beside the
+            # seeding, and shares its wait.
+            say(f"Starting the web server; its log goes to {_shown(LOG_DIR)}/web.log ...")
+            processes["web"] = start_service("web", python, port, env, logs["web"])
+        if prepare.wait() != 0:
+            return prepare.returncode  # _prepare.py has said why, in one line
+        # Worker and beat after the demo is seeded, not beside it: on SQLite a worker sending the
+        # demo's emails while the demo is written made both wait on the database lock (a restart
+        # took 26 s instead of 10).
+        say(f"Starting worker and beat; their logs go to {_shown(LOG_DIR)}/ ...")
+        for name in ("worker", "beat"):
+            processes[name] = start_service(name, python, port, env, logs[name])
 
         def stopped() -> str | None:
             for name, process in processes.items():
