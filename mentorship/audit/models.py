@@ -33,6 +33,7 @@ class Action(models.TextChoices):
     SSO_LINKED = "sso.linked", "Single sign-on linked to an existing account"
     SSO_ACCOUNT_CREATED = "sso.account_created", "Account created by single sign-on"
     CALENDAR_FEED_RESET = "calendar.feed_reset", "Calendar feed address replaced"
+    MENTORSHIP_ENDED_BY_HR = "mentorship.ended_by_hr", "Pair ended by HR"
 
 
 class AuditEntry(models.Model):

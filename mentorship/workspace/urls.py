@@ -22,4 +22,5 @@ urlpatterns = [
     path("<int:pk>/fit/", views.fit_check, name="fit_check"),
     path("<int:pk>/check-in/<str:kind>/", views.check_in, name="check_in"),
     path("<int:pk>/end/", views.end, name="end"),
+    path("<int:pk>/end/hr/", views.hr_end, name="hr_end"),
 ]
