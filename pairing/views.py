@@ -16,12 +16,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from mentorship.participants.models import Participant, org_unit_labels
 from mentorship.participants.orgtree import OrgTree
@@ -123,7 +123,13 @@ def _reporting(request: HttpRequest) -> Iterator[None]:
 @login_required
 def program_runs(request: HttpRequest, program_id: int) -> HttpResponse:
     program = _program_for_hr(request, program_id)
-    all_runs = MatchRun.objects.filter(program=program).select_related("started_by").order_by("-created_at", "-id")
+    # The same pair count as the run page: every live proposal, kept and hand-made ones included.
+    all_runs = (
+        MatchRun.objects.filter(program=program)
+        .select_related("started_by")
+        .annotate(live_pairs=Count("proposals", filter=~Q(proposals__status=ProposalStatus.REMOVED)))
+        .order_by("-created_at", "-id")
+    )
     page = Paginator(all_runs, RUNS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -259,6 +265,7 @@ def _run_context(request: HttpRequest, run: MatchRun) -> dict[str, Any]:
         kept=quality.get("kept") or {},
         editable=_editable(run, request.user),
         live_count=run.proposals.exclude(status=ProposalStatus.REMOVED).count(),
+        publishable_count=publishing.publishable_count(run),
     )
     return context
 
@@ -389,10 +396,22 @@ def run_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("pairing:run", run.pk)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def run_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: what publishing will do, and the one button that does it. POST: publish."""
     run = _run_for_hr(request, pk, to_change=True)
+    if request.method == "GET":
+        count = publishing.publishable_count(run)
+        refusal = runs.run_change_refusal(run) or ("" if count else "There are no pairs to publish.")
+        if refusal:
+            messages.info(request, refusal)
+            return redirect("pairing:run", run.pk)
+        return render(
+            request,
+            "pairing/run_publish.html",
+            {"run": run, "program": run.program, "pairs": count, "people": 2 * count},
+        )
     with _reporting(request):
         count = publishing.match_run_publish(run=run, by=request.user)  # type: ignore[arg-type]
         messages.success(

@@ -26,6 +26,11 @@ def _proposal_url(proposal: Proposal) -> str:
     return reverse("pairing:proposal", args=[proposal.pk])
 
 
+def publishable_count(run: MatchRun) -> int:
+    """The pairs publishing would show: the run's live proposals (kept and hand-made included)."""
+    return run.proposals.filter(status=ProposalStatus.PROPOSED).count()
+
+
 @transaction.atomic
 def match_run_publish(*, run: MatchRun, by: User) -> int:
     """Show every live pair to its two people and tell them (in the app and by email).

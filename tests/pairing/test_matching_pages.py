@@ -174,10 +174,10 @@ def test_hr_runs_with_raise_the_weakest_pair_and_sees_its_cost_and_floor_beside_
     assert floor["floor_score"] >= floor["floor_before"] and floor["cost"] >= 0
     assert run.parameters["options"] == {"raise_floor": True} and run.parameters["raise_floor"] is True
     page = hr.get(reverse("pairing:run", args=[run.pk])).content.decode()
-    assert f"Weakest pair raised from {floor['floor_before']} to {floor['floor_score']}" in page
-    assert f"at a cost of {floor['cost']} in total score" in page
+    assert f"Weakest pair raised from {floor['floor_before']:.1f} to {floor['floor_score']:.1f}" in page
+    assert f"at a cost of {floor['cost']:.0f} in total score" in page  # scores rounded for reading
     listing = hr.get(reverse("pairing:program_runs", args=[seeded.program.pk])).content.decode()
-    assert f"cost {floor['cost']} total score" in listing
+    assert f"cost {floor['cost']:.0f} total score" in listing
 
 
 def test_a_plain_run_is_certified_optimal_and_says_so(seeded: Seeded, solved: MatchRun, hr: Client) -> None:
