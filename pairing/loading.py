@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from mentorship.mentorships.models import Mentorship, MentorshipStatus
@@ -46,7 +46,6 @@ from skills.models import Skill, SkillEntry
 
 LEARNING_ROLES = (EnrollmentRole.MENTEE, EnrollmentRole.BOTH)
 TEACHING_ROLES = (EnrollmentRole.MENTOR, EnrollmentRole.BOTH)
-GENERAL_KINDS = (ProgramKind.RECIPROCAL, ProgramKind.PEER)
 USEFUL_TEACHING_LEVEL = 3
 WS_FIELDS = [name for name, *_ in WORK_STYLE_QUESTIONS]
 # Program.matching weight names -> engine Weights fields.
@@ -236,104 +235,21 @@ def load_pool(
     suggestions for one mentee).
     """
     focus_set = focus_skill_ids(program)
-    general = program.kind in GENERAL_KINDS
+    general = program.is_general
     enrollments = Enrollment.objects.filter(program=program, withdrawn_at=None)
     if participant_ids is not None:
         enrollments = enrollments.filter(participant_id__in=list(participant_ids))
     if learner_ids is not None:
         enrollments = enrollments.filter(Q(role__in=TEACHING_ROLES) | Q(participant_id__in=list(learner_ids)))
-    rows = list(
-        enrollments.values_list(
-            "id",
-            "participant_id",
-            "role",
-            "capacity",
-            "participant__user__first_name",
-            "participant__user__last_name",
-            "participant__user__email",
-            "participant__job_title",
-            "participant__career_level",
-            "participant__org_unit_id",
-            "participant__timezone",
-            "participant__languages",
-            "participant__availability_hours",
-            *(f"participant__{name}" for name in WS_FIELDS),
-        ).order_by("participant_id")
-    )
-    enrollment_ids = enrollments.values("id")
-    pool_participants = enrollments.values("participant_id")
-
-    goals: dict[int, set[int]] = defaultdict(set)
-    for enrollment_id, skill_id in Enrollment.goals.through.objects.filter(enrollment__in=enrollment_ids).values_list(
-        "enrollment_id", "skill_id"
-    ):
-        goals[enrollment_id].add(skill_id)
-    offers: dict[int, set[int]] = defaultdict(set)
-    for enrollment_id, skill_id in Enrollment.offers.through.objects.filter(enrollment__in=enrollment_ids).values_list(
-        "enrollment_id", "skill_id"
-    ):
-        offers[enrollment_id].add(skill_id)
-
+    rows = list(enrollments.values_list(*ENROLLMENT_FIELDS).order_by("participant_id"))
+    goals = _skill_links(Enrollment.goals.through, enrollments)
+    offers = _skill_links(Enrollment.offers.through, enrollments)
     named = {s for ids in goals.values() for s in ids} | {s for ids in offers.values() for s in ids}
-    relevant = Q(want_priority__gt=0) | Q(can_teach=True) | Q(level__gte=USEFUL_TEACHING_LEVEL)
-    if named:
-        relevant |= Q(skill_id__in=sorted(named))
-    entries_query = SkillEntry.objects.filter(relevant, participant__in=pool_participants, skill__retired_at=None)
-    if focus_set is not None:
-        entries_query = entries_query.filter(skill_id__in=sorted(focus_set))
-    entries: dict[int, list[tuple[int, int, int, bool]]] = defaultdict(list)
-    for participant_id, skill_id, level, want, can_teach in entries_query.values_list(
-        "participant_id", "skill_id", "level", "want_priority", "can_teach"
-    ).order_by():
-        entries[participant_id].append((skill_id, level, want, can_teach))
-
+    entries = _skill_entries(enrollments, named, focus_set)
     lines = ReportingLines.load()
     tree = OrgTree.load()
     unit_level = department_level(program)
-
-    # Mentorships touching the pool: active ones in this program take people out (or use a
-    # mentor's place); any other one is a previous pair.
-    taken_load: dict[int, int] = defaultdict(int)
-    busy: set[int] = set()
-    previous: set[Pair] = set()
-    for mentor_id, mentee_id, program_id, status in Mentorship.objects.filter(
-        Q(mentor__in=pool_participants) | Q(mentee__in=pool_participants)
-    ).values_list("mentor_id", "mentee_id", "program_id", "status"):
-        if program_id == program.pk and status == MentorshipStatus.ACTIVE:
-            taken_load[mentor_id] += 1
-            busy.add(mentee_id)
-            if general:
-                busy.add(mentor_id)
-        else:
-            previous.add((mentor_id, mentee_id))
-    blocks: set[Pair] = set()
-    proposal_rows = Proposal.objects.filter(
-        run__program=program,
-        status__in=[ProposalStatus.REMOVED, ProposalStatus.DECLINED]
-        + ([ProposalStatus.PUBLISHED] if count_published else []),
-    ).values_list("mentor_id", "mentee_id", "status")
-    for mentor_id, mentee_id, status in proposal_rows:
-        if status == ProposalStatus.PUBLISHED:
-            # Waiting for answers: neither is free until one of them declines.
-            taken_load[mentor_id] += 1
-            busy.add(mentee_id)
-            if general:
-                busy.add(mentor_id)
-        else:
-            blocks.add((mentor_id, mentee_id))
-    for mentor_id, mentee_id in kept_pairs:
-        taken_load[mentor_id] += 1
-        busy.add(mentee_id)
-        if general:
-            busy.add(mentor_id)
-    requests: set[Pair] = set()
-    for mentee_id, mentor_id, status in SelfMatchRequest.objects.filter(
-        program=program, status__in=[RequestStatus.PENDING, RequestStatus.DECLINED]
-    ).values_list("mentee_id", "mentor_id", "status"):
-        if status == RequestStatus.PENDING:
-            requests.add((mentee_id, mentor_id))
-        else:
-            blocks.add((mentor_id, mentee_id))
+    seats = _Seats.load(program, enrollments, kept_pairs=kept_pairs, count_published=count_published)
 
     skill_ids = {s for person_entries in entries.values() for s, *_ in person_entries} | named
     skill_names = dict(Skill.objects.filter(pk__in=sorted(skill_ids)).values_list("id", "name")) if skill_ids else {}
@@ -346,12 +262,10 @@ def load_pool(
     already: set[int] = set()
     for row in rows:
         (enrollment_id, pid, role, capacity, first, last, email, title, level, unit, tz, languages, hours) = row[:13]
-        learns = role in LEARNING_ROLES and (learner_ids is None or pid in learner_ids)
+        learns = role in LEARNING_ROLES and (general or learner_ids is None or pid in learner_ids)
         teaches = role in TEACHING_ROLES
-        if general:
-            learns, teaches = role in LEARNING_ROLES, role in TEACHING_ROLES
         name = f"{first} {last}".strip() or email
-        free = capacity - taken_load.get(pid, 0)
+        free = capacity - seats.taken[pid]
         person = engine.Person(
             id=pid,
             level=level or 0,
@@ -375,7 +289,7 @@ def load_pool(
         )
         members[pid] = Member(pid, name, title, role, unit, capacity)
         people[pid] = person
-        if pid in busy or (general and free <= 0 and pid in taken_load):
+        if pid in seats.busy or (general and free <= 0 and pid in seats.taken):
             already.add(pid)
             if general or not teaches:
                 continue
@@ -386,14 +300,14 @@ def load_pool(
             mentors.append(person)
         elif teaches:
             already.add(pid)
-        if learns and pid not in busy:
+        if learns and pid not in seats.busy:
             mentees.append(person)
     rules = rules_for(
         program,
         focus=focus_set or (),
-        previous_pairs=previous,
-        blocks=blocks,
-        requests=requests,
+        previous_pairs=seats.previous,
+        blocks=seats.blocks,
+        requests=seats.requests,
         skill_names=skill_names,
     )
     return Pool(
@@ -406,3 +320,110 @@ def load_pool(
         already_paired=already,
         department_level=unit_level,
     )
+
+
+ENROLLMENT_FIELDS = (
+    "id",
+    "participant_id",
+    "role",
+    "capacity",
+    "participant__user__first_name",
+    "participant__user__last_name",
+    "participant__user__email",
+    "participant__job_title",
+    "participant__career_level",
+    "participant__org_unit_id",
+    "participant__timezone",
+    "participant__languages",
+    "participant__availability_hours",
+    *(f"participant__{name}" for name in WS_FIELDS),
+)
+
+
+def _skill_links(through: Any, enrollments: QuerySet[Enrollment]) -> dict[int, set[int]]:
+    """Enrollment id -> the skills it names through `through` (goals or offers), in one query."""
+    links: dict[int, set[int]] = defaultdict(set)
+    rows = through.objects.filter(enrollment__in=enrollments.values("id")).values_list("enrollment_id", "skill_id")
+    for enrollment_id, skill_id in rows:
+        links[enrollment_id].add(skill_id)
+    return links
+
+
+def _skill_entries(
+    enrollments: QuerySet[Enrollment], named: set[int], focus: Collection[int] | None
+) -> dict[int, list[tuple[int, int, int, bool]]]:
+    """Participant id -> (skill, level, want priority, can teach) for the inventory lines that
+    matter to matching: wanted, teachable, named by a goal or offer, inside the focus."""
+    relevant = Q(want_priority__gt=0) | Q(can_teach=True) | Q(level__gte=USEFUL_TEACHING_LEVEL)
+    if named:
+        relevant |= Q(skill_id__in=sorted(named))
+    query = SkillEntry.objects.filter(
+        relevant, participant__in=enrollments.values("participant_id"), skill__retired_at=None
+    )
+    if focus is not None:
+        query = query.filter(skill_id__in=sorted(focus))
+    entries: dict[int, list[tuple[int, int, int, bool]]] = defaultdict(list)
+    for participant_id, skill_id, level, want, can_teach in query.values_list(
+        "participant_id", "skill_id", "level", "want_priority", "can_teach"
+    ).order_by():
+        entries[participant_id].append((skill_id, level, want, can_teach))
+    return entries
+
+
+@dataclass
+class _Seats:
+    """Who is already spoken for in the program, and which pairs the rules must know about."""
+
+    general: bool
+    taken: defaultdict[int, int] = field(default_factory=lambda: defaultdict(int))  # mentor -> places used
+    busy: set[int] = field(default_factory=set)  # out of the pool: already in a pair here
+    previous: set[Pair] = field(default_factory=set)  # paired before, elsewhere or earlier
+    blocks: set[Pair] = field(default_factory=set)  # removed, declined or refused pairs
+    requests: set[Pair] = field(default_factory=set)  # (mentee, mentor) self-match requests pending
+
+    def take(self, mentor_id: int, mentee_id: int) -> None:
+        """A pair that holds: the mentee is out, the mentor has one place fewer (and is out too in
+        a general pool, where everyone has one pair)."""
+        self.taken[mentor_id] += 1
+        self.busy.add(mentee_id)
+        if self.general:
+            self.busy.add(mentor_id)
+
+    @classmethod
+    def load(
+        cls,
+        program: Program,
+        enrollments: QuerySet[Enrollment],
+        *,
+        kept_pairs: Collection[Pair],
+        count_published: bool,
+    ) -> _Seats:
+        seats = cls(general=program.is_general)
+        pool = enrollments.values("participant_id")
+        # Mentorships touching the pool: active ones in this program take people out (or use a
+        # mentor's place); any other one is a previous pair.
+        for mentor_id, mentee_id, program_id, status in Mentorship.objects.filter(
+            Q(mentor__in=pool) | Q(mentee__in=pool)
+        ).values_list("mentor_id", "mentee_id", "program_id", "status"):
+            if program_id == program.pk and status == MentorshipStatus.ACTIVE:
+                seats.take(mentor_id, mentee_id)
+            else:
+                seats.previous.add((mentor_id, mentee_id))
+        statuses = [ProposalStatus.REMOVED, ProposalStatus.DECLINED]
+        for mentor_id, mentee_id, status in Proposal.objects.filter(
+            run__program=program, status__in=statuses + ([ProposalStatus.PUBLISHED] if count_published else [])
+        ).values_list("mentor_id", "mentee_id", "status"):
+            if status == ProposalStatus.PUBLISHED:
+                seats.take(mentor_id, mentee_id)  # waiting for answers: neither is free until one declines
+            else:
+                seats.blocks.add((mentor_id, mentee_id))
+        for mentor_id, mentee_id in kept_pairs:
+            seats.take(mentor_id, mentee_id)
+        for mentee_id, mentor_id, status in SelfMatchRequest.objects.filter(
+            program=program, status__in=[RequestStatus.PENDING, RequestStatus.DECLINED]
+        ).values_list("mentee_id", "mentor_id", "status"):
+            if status == RequestStatus.PENDING:
+                seats.requests.add((mentee_id, mentor_id))
+            else:
+                seats.blocks.add((mentor_id, mentee_id))
+        return seats

@@ -24,10 +24,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from mentorship.participants.models import Participant, org_unit_labels
-from mentorship.programs.eligibility import load_unit_tree, units_with_descendants
+from mentorship.participants.orgtree import OrgTree
+from mentorship.programs.eligibility import units_with_descendants
 from mentorship.programs.models import Enrollment, EnrollmentRole, Program, ProgramStatus
-from pairing import services
-from pairing.explaining import why_you_two
+from pairing.engine.explain_for_pair import why_you_two
 from pairing.forms import ManualPairForm, ProposalFilterForm, RequestForm, ResponseForm, RunStartForm
 from pairing.models import (
     MatchRun,
@@ -37,6 +37,7 @@ from pairing.models import (
     RunStatus,
     SelfMatchRequest,
 )
+from pairing.services import publishing, review, runs, self_match
 
 RUNS_PER_PAGE = 20
 PROPOSALS_PER_PAGE = 50
@@ -50,9 +51,9 @@ TEACHING_ROLES = (EnrollmentRole.MENTOR, EnrollmentRole.BOTH)
 
 def _program_for_hr(request: HttpRequest, pk: int, *, to_change: bool = False) -> Program:
     program = get_object_or_404(Program.objects.prefetch_related("owners"), pk=pk)
-    if not services.can_view_runs(request.user, program):
+    if not runs.can_view_runs(request.user, program):
         raise Http404("No such program.")
-    if to_change and not services.can_run_matching(request.user, program):
+    if to_change and not runs.can_run_matching(request.user, program):
         raise PermissionDenied("Only the program's owners may run matching.")
     return program
 
@@ -122,15 +123,15 @@ def _reporting(request: HttpRequest) -> Iterator[None]:
 @login_required
 def program_runs(request: HttpRequest, program_id: int) -> HttpResponse:
     program = _program_for_hr(request, program_id)
-    runs = MatchRun.objects.filter(program=program).select_related("started_by").order_by("-created_at", "-id")
-    page = Paginator(runs, RUNS_PER_PAGE).get_page(request.GET.get("page"))
+    all_runs = MatchRun.objects.filter(program=program).select_related("started_by").order_by("-created_at", "-id")
+    page = Paginator(all_runs, RUNS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "pairing/program_runs.html",
         {
             "program": program,
             "page": page,
-            "can_run": services.can_run_matching(request.user, program),
+            "can_run": runs.can_run_matching(request.user, program),
             "matchable": program.status == ProgramStatus.MATCHING,
             "active_run": next((run for run in page.object_list if run.is_active), None),
             "start_form": RunStartForm(),
@@ -147,7 +148,7 @@ def run_start(request: HttpRequest, program_id: int) -> HttpResponse:
         messages.error(request, "The run options were not understood.")
         return redirect("pairing:program_runs", program.pk)
     with _reporting(request):
-        run = services.match_run_start(
+        run = runs.match_run_start(
             program=program,
             by=request.user,  # type: ignore[arg-type]
             raise_floor=form.cleaned_data["raise_floor"],
@@ -176,7 +177,7 @@ def _say_how_it_starts(request: HttpRequest, run: MatchRun, what: str, started: 
 def run_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     run = _run_for_hr(request, pk, to_change=True)
     with _reporting(request):
-        services.match_run_cancel(run=run, by=request.user)  # type: ignore[arg-type]
+        runs.match_run_cancel(run=run, by=request.user)  # type: ignore[arg-type]
         messages.success(request, "Run cancelled. The program is free for a new run.")
     return redirect("pairing:run", run.pk)
 
@@ -186,7 +187,7 @@ def run_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 def run_retry(request: HttpRequest, pk: int) -> HttpResponse:
     run = _run_for_hr(request, pk, to_change=True)
     with _reporting(request):
-        run = services.match_run_retry(run=run, by=request.user)  # type: ignore[arg-type]
+        run = runs.match_run_retry(run=run, by=request.user)  # type: ignore[arg-type]
         _say_how_it_starts(request, run, "Retry", "Retry started. Results appear here as soon as the run finishes.")
     return redirect("pairing:run", run.pk)
 
@@ -205,7 +206,7 @@ def _filtered_proposals(run: MatchRun, form: ProposalFilterForm) -> QuerySet[Pro
     if data.get("score_max") is not None:
         proposals = proposals.filter(score__lte=data["score_max"])
     if data.get("unit") is not None:
-        units = units_with_descendants([data["unit"].pk], load_unit_tree())
+        units = units_with_descendants([data["unit"].pk], OrgTree.load())
         proposals = proposals.filter(Q(mentor__org_unit__in=units) | Q(mentee__org_unit__in=units))
     for word in (data.get("q") or "").split()[:4]:
         proposals = proposals.filter(
@@ -218,19 +219,15 @@ def _filtered_proposals(run: MatchRun, form: ProposalFilterForm) -> QuerySet[Pro
 
 
 def _editable(run: MatchRun, user: Any) -> bool:
-    if run.status != RunStatus.DONE or run.is_published or run.program.status != ProgramStatus.MATCHING:
-        return False
-    if not services.can_run_matching(user, run.program):
-        return False
-    return services.newest_reviewable_run_id(run.program) == run.pk
+    return runs.run_change_refusal(run) is None and runs.can_run_matching(user, run.program)
 
 
 def _run_context(request: HttpRequest, run: MatchRun) -> dict[str, Any]:
     context: dict[str, Any] = {
         "run": run,
         "program": run.program,
-        "can_cancel": services.can_cancel_run(request.user, run),
-        "can_retry": services.can_retry_run(request.user, run),
+        "can_cancel": runs.can_cancel_run(request.user, run),
+        "can_retry": runs.can_retry_run(request.user, run),
     }
     if run.status != RunStatus.DONE:
         return context
@@ -298,7 +295,7 @@ def proposal_pin(request: HttpRequest, pk: int, proposal_id: int) -> HttpRespons
     run = _run_for_hr(request, pk, to_change=True)
     proposal = get_object_or_404(Proposal, pk=proposal_id, run=run)
     with _reporting(request):
-        proposal = services.proposal_pin(
+        proposal = review.proposal_pin(
             proposal=proposal,
             pinned=request.POST.get("pinned") == "1",
             by=request.user,  # type: ignore[arg-type]
@@ -312,7 +309,7 @@ def proposal_remove(request: HttpRequest, pk: int, proposal_id: int) -> HttpResp
     run = _run_for_hr(request, pk, to_change=True)
     proposal = get_object_or_404(Proposal, pk=proposal_id, run=run)
     with _reporting(request):
-        proposal = services.proposal_remove(proposal=proposal, by=request.user)  # type: ignore[arg-type]
+        proposal = review.proposal_remove(proposal=proposal, by=request.user)  # type: ignore[arg-type]
     return _row_or_back(request, run, proposal)
 
 
@@ -329,7 +326,7 @@ def _manual_choices(program: Program) -> tuple[list[tuple[int, str]], list[tuple
         )
         .order_by("participant__user__first_name", "participant__user__last_name", "participant_id")
     )
-    general = program.kind in ("reciprocal", "peer")
+    general = program.is_general
     mentors, mentees = [], []
     for pid, role, first, last, email, title in rows:
         label = f"{(first + ' ' + last).strip() or email} · {title or 'no title'}"
@@ -347,17 +344,15 @@ def manual_pair(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "This run can no longer be changed.")
         return redirect("pairing:run", run.pk)
     mentors, mentees = _manual_choices(run.program)
-    form = ManualPairForm(
-        request.POST or None, mentors=mentors, mentees=mentees, general=run.program.kind in ("reciprocal", "peer")
-    )
+    form = ManualPairForm(request.POST or None, mentors=mentors, mentees=mentees, general=run.program.is_general)
     check = None
     status = 200
     if request.method == "POST" and form.is_valid():
         mentor_id, mentee_id = form.cleaned_data["mentor"], form.cleaned_data["mentee"]
         try:
-            check = services.manual_pair_check(run=run, mentor_id=mentor_id, mentee_id=mentee_id)
+            check = review.manual_pair_check(run=run, mentor_id=mentor_id, mentee_id=mentee_id)
             if request.POST.get("action") == "save":
-                services.proposal_create_manual(
+                review.proposal_create_manual(
                     run=run,
                     mentor_id=mentor_id,
                     mentee_id=mentee_id,
@@ -366,7 +361,7 @@ def manual_pair(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 messages.success(request, "Pair added to the proposals.")
                 return redirect("pairing:run", run.pk)
-        except services.ConfirmationRequired:
+        except review.ConfirmationRequired:
             form.add_error("confirm", "This pair breaks the rules listed above: tick the box to make it anyway.")
             status = 400
         except ValidationError as error:
@@ -387,7 +382,7 @@ def manual_pair(request: HttpRequest, pk: int) -> HttpResponse:
 def run_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     run = _run_for_hr(request, pk, to_change=True)
     with _reporting(request):
-        run = services.match_run_resolve(run=run, by=request.user)  # type: ignore[arg-type]
+        run = runs.match_run_resolve(run=run, by=request.user)  # type: ignore[arg-type]
         _say_how_it_starts(
             request, run, "Re-solve", "Re-solving the rest: pinned and manual pairs are kept, removed pairs stay apart."
         )
@@ -399,7 +394,7 @@ def run_resolve(request: HttpRequest, pk: int) -> HttpResponse:
 def run_publish(request: HttpRequest, pk: int) -> HttpResponse:
     run = _run_for_hr(request, pk, to_change=True)
     with _reporting(request):
-        count = services.match_run_publish(run=run, by=request.user)  # type: ignore[arg-type]
+        count = publishing.match_run_publish(run=run, by=request.user)  # type: ignore[arg-type]
         messages.success(
             request, f"Published {count} pair{'s' if count != 1 else ''}: both people of each pair have been told."
         )
@@ -425,7 +420,7 @@ def my_matches(request: HttpRequest) -> HttpResponse:
     )
     self_match_programs = Program.objects.filter(
         self_match=True,
-        status__in=services.SELF_MATCH_STATUSES,
+        status__in=self_match.SELF_MATCH_STATUSES,
         enrollments__participant=me,
         enrollments__withdrawn_at=None,
         enrollments__role__in=LEARNING_ROLES,
@@ -474,7 +469,7 @@ def proposal_respond(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return render(request, "pairing/proposal.html", _proposal_context(request, proposal, form), status=400)
     try:
-        proposal = services.proposal_respond(
+        proposal = publishing.proposal_respond(
             proposal=proposal, participant=_me(request), accept=form.accepted, reason=form.cleaned_data["reason"]
         )
     except ValidationError as error:
@@ -494,13 +489,13 @@ def proposal_respond(request: HttpRequest, pk: int) -> HttpResponse:
 def suggestions(request: HttpRequest, program_id: int) -> HttpResponse:
     me = _me(request)
     program = get_object_or_404(Program, pk=program_id, enrollments__participant=me, enrollments__withdrawn_at=None)
-    problem = services.self_match_problem(program, me)
+    problem = self_match.self_match_problem(program, me)
     pending = (
         SelfMatchRequest.objects.filter(program=program, mentee=me, status=RequestStatus.PENDING)
         .select_related("mentor__user")
         .first()
     )
-    found = [] if problem or pending else services.suggestions_for(program, me)
+    found = [] if problem or pending else self_match.suggestions_for(program, me)
     cards = [
         (
             suggestion,
@@ -532,7 +527,7 @@ def request_create(request: HttpRequest, program_id: int) -> HttpResponse:
         messages.error(request, "Choose one of your suggested mentors.")
         return redirect("pairing:suggestions", program.pk)
     with _reporting(request):
-        match_request = services.self_match_request_create(
+        match_request = self_match.self_match_request_create(
             program=program, mentee=me, mentor_id=form.cleaned_data["mentor"], message=form.cleaned_data["message"]
         )
         messages.success(request, f"Request sent to {match_request.mentor.name}.")
@@ -573,7 +568,7 @@ def request_respond(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "Choose accept or decline.")
         return redirect("pairing:request", pk)
     with _reporting(request):
-        match_request = services.self_match_request_respond(
+        match_request = self_match.self_match_request_respond(
             request=match_request, mentor=me, accept=form.accepted, reason=form.cleaned_data["reason"]
         )
         if match_request.mentorship_id:
@@ -587,6 +582,6 @@ def request_respond(request: HttpRequest, pk: int) -> HttpResponse:
 def request_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     match_request = _request_for(request, pk)
     with _reporting(request):
-        services.self_match_request_cancel(request=match_request, mentee=_me(request))
+        self_match.self_match_request_cancel(request=match_request, mentee=_me(request))
         messages.success(request, "Request withdrawn. You can ask someone else.")
     return redirect("pairing:suggestions", match_request.program_id)

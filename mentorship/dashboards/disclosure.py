@@ -10,9 +10,11 @@ from typing import Any
 
 from mentorship.dashboards import privacy, queries, reports
 from mentorship.dashboards.privacy import AtomFigures, Disclosure, Figure, Offer
-from mentorship.dashboards.reports import Dashboard, UnitTree
 from mentorship.dashboards.scope import Scope, among
+from mentorship.dashboards.tables import Dashboard
+from mentorship.dashboards.units import rollup_unit, unit_row_label
 from mentorship.mentorships.models import Mentorship
+from mentorship.participants.orgtree import OrgTree
 from mentorship.participants.reporting import ReportingLines
 from mentorship.programs.models import Enrollment
 from mentorship.workspace.models import Goal
@@ -23,7 +25,7 @@ def manager_offer(
     me: int,
     lines: ReportingLines,
     units_of: Mapping[int, int | None],
-    tree: UnitTree,
+    tree: OrgTree,
     program_kinds: Mapping[int, str],
 ) -> Offer:
     """The filter values offered to the manager `me`, from who counts where in the measures the
@@ -51,7 +53,7 @@ def manager_offer(
     units: dict[int, set[int]] = {}
     for person in subtree:
         unit = units_of.get(person)
-        for ancestor in unit_ancestors(tree, unit):
+        for ancestor in tree.ancestors(unit):
             units.setdefault(ancestor, set()).add(person)
     return privacy.offer(
         people=subtree,
@@ -65,16 +67,7 @@ def manager_offer(
     )
 
 
-def unit_ancestors(tree: UnitTree, unit: int | None) -> list[int]:
-    """The unit and the units above it, nearest first."""
-    found: list[int] = []
-    while unit is not None and unit in tree.names and unit not in found:
-        found.append(unit)
-        unit = tree.parents[unit]
-    return found
-
-
-def view_people(scope: Scope, tree: UnitTree, units_of: Mapping[int, int | None]) -> frozenset[int]:
+def view_people(scope: Scope, tree: OrgTree, units_of: Mapping[int, int | None]) -> frozenset[int]:
     """The people a manager's view covers: their subtree (or a sub-team), in the chosen unit."""
     people = scope.team_people if scope.team_people is not None else scope.base_people or frozenset()
     if scope.units is not None:
@@ -96,7 +89,7 @@ def view_programs(scope: Scope, program_kinds: Mapping[int, str]) -> frozenset[i
 def view_disclosure(
     scope: Scope,
     offer: Offer,
-    tree: UnitTree,
+    tree: OrgTree,
     *,
     units_of: Mapping[int, int | None],
     program_kinds: Mapping[int, str],
@@ -152,12 +145,12 @@ def _total_of(table: str, row: list[Any]) -> str:
 
 
 def _split_units(
-    within: Iterable[tuple[frozenset[int], Any]], tree: UnitTree, units_of: Mapping[int, int | None], scope: Scope
+    within: Iterable[tuple[frozenset[int], Any]], tree: OrgTree, units_of: Mapping[int, int | None], scope: Scope
 ) -> set[str]:
     """Org-unit rows that hold part of an atom: such a row would be a group no filter offers."""
     split: set[str] = set()
     for group in {group for group, _ in within}:
-        labels = {tree.row_label(tree.display_unit(units_of.get(person), scope.units_focus), scope.units_focus)
+        labels = {unit_row_label(tree, rollup_unit(tree, units_of.get(person), scope.units_focus), scope.units_focus)
                   for person in group}  # fmt: skip
         if len(labels) > 1:
             split |= labels

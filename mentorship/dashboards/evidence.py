@@ -20,8 +20,8 @@ from mentorship.dashboards import charts, effects, privacy
 from mentorship.dashboards.effects import BASELINE, Analysis, Estimate
 from mentorship.dashboards.measures import measures
 from mentorship.dashboards.privacy import Figure
-from mentorship.dashboards.reports import Table
 from mentorship.dashboards.scope import Scope
+from mentorship.dashboards.tables import Table
 from mentorship.programs.models import ProgramKind
 from skills.models import SkillCategory
 

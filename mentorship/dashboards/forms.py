@@ -24,6 +24,7 @@ class FilterForm(forms.Form):
         empty_value=None,
         label="Org unit",
         help_text="Includes its sub-units.",
+        widget=forms.Select(attrs={"data-searchable": "units"}),
     )
     start = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))

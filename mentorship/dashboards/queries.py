@@ -42,7 +42,7 @@ from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from django.utils import timezone
 
 from mentorship.dashboards.scope import Scope, among
-from mentorship.mentorships.models import EndReason, Mentorship, MentorshipStatus
+from mentorship.mentorships.models import EndReason, Mentorship, MentorshipStatus, effective_cadence
 from mentorship.notifications import kinds
 from mentorship.notifications.models import Notification
 from mentorship.participants.models import Participant
@@ -353,7 +353,7 @@ def pair_stats(scope: Scope, rows: list[dict[str, Any]], *, by: str | None = Non
         days = (last - first).days + 1
         if days > 0:
             group.pair_months += days / DAYS_PER_MONTH
-            cadence = row["cadence_days"] or row["program__cadence_days"]
+            cadence = effective_cadence(row["cadence_days"], row["program__cadence_days"])
             due = days // cadence
             if due >= 1:
                 group.cadence_due += 1

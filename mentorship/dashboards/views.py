@@ -27,10 +27,11 @@ from mentorship.core.hostile import spreadsheet_safe
 from mentorship.dashboards import disclosure, evidence, queries, reports
 from mentorship.dashboards.cache import cached
 from mentorship.dashboards.forms import FilterForm
-from mentorship.dashboards.reports import Dashboard, UnitTree
 from mentorship.dashboards.scope import Scope
+from mentorship.dashboards.tables import Dashboard
 from mentorship.mentorships.models import Mentorship
 from mentorship.participants.models import OrgUnit, Participant
+from mentorship.participants.orgtree import OrgTree
 from mentorship.participants.reporting import ReportingLines
 from mentorship.participants.roles import is_hr_admin
 from mentorship.programs.models import Enrollment, Program
@@ -48,11 +49,11 @@ def _participant(request: HttpRequest) -> Participant:
     return participant
 
 
-def _tree() -> UnitTree:
-    return UnitTree(OrgUnit.objects.values_list("id", "name", "parent_id"))
+def _tree() -> OrgTree:
+    return OrgTree(OrgUnit.objects.values_list("id", "name", "parent_id"))
 
 
-def _tree_and_programs() -> tuple[UnitTree, list[tuple[int, str]], dict[int, str]]:
+def _tree_and_programs() -> tuple[OrgTree, list[tuple[int, str]], dict[int, str]]:
     """The org tree, the programs for the filters and each program's kind, read in one query
     (UNION ALL), so the page's query budget goes to its figures."""
     units = OrgUnit.objects.annotate(
@@ -62,15 +63,15 @@ def _tree_and_programs() -> tuple[UnitTree, list[tuple[int, str]], dict[int, str
         is_program=Value(True, output_field=BooleanField()), parent=Value(None, output_field=BigIntegerField())
     ).values_list("is_program", "id", "name", "parent", "kind")
     rows = list(units.order_by().union(programs.order_by(), all=True).order_by("is_program", "name", "id"))
-    tree = UnitTree((pk, name, parent) for is_program, pk, name, parent, _ in rows if not is_program)
+    tree = OrgTree((pk, name, parent) for is_program, pk, name, parent, _ in rows if not is_program)
     kinds = {pk: kind for is_program, pk, _, _, kind in rows if is_program}
     return tree, [(pk, name) for is_program, pk, name, _, _ in rows if is_program], kinds
 
 
-def _scope(filters: dict[str, Any], tree: UnitTree, **fixed: Any) -> Scope:
+def _scope(filters: dict[str, Any], tree: OrgTree, **fixed: Any) -> Scope:
     unit = filters.get("unit")
     chosen: dict[str, Any] = {
-        "units": tree.with_descendants(unit) if unit else None,
+        "units": tree.descendants(unit) if unit else None,
         "units_focus": unit,
         "program": filters.get("program"),
         "kind": filters.get("kind") or None,
@@ -188,19 +189,19 @@ def _subtree(
 
 
 def _team_units(
-    offered: Collection[int], team: frozenset[int], tree: UnitTree, units_of: Mapping[int, int | None]
+    offered: Collection[int], team: frozenset[int], tree: OrgTree, units_of: Mapping[int, int | None]
 ) -> set[int]:
     """The offered units that say something about the team: not one that holds all of it ("Every
     unit" is that view) nor a unit above the team's own that holds the same people as one of them
     (Sales when the team's people there are all in Sales / EMEA): those list units beyond the team."""
-    chains = {person: set(disclosure.unit_ancestors(tree, units_of.get(person))) for person in team}
+    chains = {person: set(tree.ancestors(units_of.get(person))) for person in team}
     groups: dict[frozenset[int], int] = {}
     for unit in sorted(offered):
         group = frozenset(person for person, chain in chains.items() if unit in chain)
         if not group or group == team:
             continue
         kept = groups.get(group)
-        if kept is None or len(disclosure.unit_ancestors(tree, unit)) > len(disclosure.unit_ancestors(tree, kept)):
+        if kept is None or len(tree.ancestors(unit)) > len(tree.ancestors(kept)):
             groups[group] = unit
     return set(groups.values())
 
@@ -275,7 +276,7 @@ def mine(request: HttpRequest) -> HttpResponse:
     for mentorship in mentorships:
         last = timezone.localdate(mentorship.ended_at) if mentorship.ended_at else today
         days = (last - timezone.localdate(mentorship.started_at)).days + 1
-        cadence = mentorship.cadence_days or mentorship.program.cadence_days
+        cadence = mentorship.effective_cadence_days
         rows.append(
             {
                 "mentorship": mentorship,

@@ -13,8 +13,8 @@ from mentorship.accounts.models import User
 from mentorship.demo.organisation import DEMO_DOMAIN, DEMO_PROGRAMS, DemoProgram, demo_program_create, traditional_role
 from mentorship.programs import services as program_services
 from mentorship.programs.models import Program, ProgramKind, ProgramStatus
-from pairing import services
 from pairing.models import MatchRun, ProposalStatus
+from pairing.services import publishing, runs
 from skills.models import SkillCategory
 
 RUNNING = DemoProgram(
@@ -50,11 +50,11 @@ def seed_matching_demo() -> list[str]:
 def _match_and_accept(program: Program, hr: User) -> None:
     """Run matching in-process, publish, and have every pair accept (as if a few days passed)."""
     run = MatchRun.objects.create(program=program, started_by=hr)
-    services.match_run_execute(run_id=run.pk)
+    runs.match_run_execute(run_id=run.pk)
     run.refresh_from_db()
     if not run.proposals.exists():
         return
-    services.match_run_publish(run=run, by=hr)
+    publishing.match_run_publish(run=run, by=hr)
     for proposal in run.proposals.filter(status=ProposalStatus.PUBLISHED).select_related("mentor", "mentee"):
         for person in (proposal.mentee, proposal.mentor):
-            proposal = services.proposal_respond(proposal=proposal, participant=person, accept=True)
+            proposal = publishing.proposal_respond(proposal=proposal, participant=person, accept=True)

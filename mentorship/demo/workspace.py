@@ -26,7 +26,7 @@ from django.db.models import Case, Value, When
 from django.utils import timezone
 
 from mentorship.demo.organisation import DEMO_DOMAIN
-from mentorship.mentorships.models import Mentorship, MentorshipStatus
+from mentorship.mentorships.models import Mentorship, MentorshipStatus, effective_cadence
 from mentorship.programs.models import Enrollment, Program
 from mentorship.workspace.models import (
     CheckIn,
@@ -253,7 +253,7 @@ def _session_days(pair: _Pair, at_risk: bool, program_cadence: int, today: date,
     first = pair.started + timedelta(days=rng.randint(3, 8))
     if at_risk:
         return [first, first + timedelta(days=24), first + timedelta(days=47)]
-    cadence = pair.mentorship.cadence_days or program_cadence
+    cadence = effective_cadence(pair.mentorship.cadence_days, program_cadence)
     sparse = rng.random() < 0.25
     low, high = (cadence + 7, cadence + 16) if sparse else (max(7, cadence - 5), cadence + 2)
     days, day = [], first
@@ -443,7 +443,7 @@ def _mark_at_risk(pair: _Pair, today: date, program: Program) -> None:
     """What the feedback sweep would have concluded: more than two cycles without a session, and
     two low ratings. Set here so the demo shows it before any sweep has run."""
     last = max(s.held_on for s in pair.sessions)
-    cadence = pair.mentorship.cadence_days or program.cadence_days
+    cadence = pair.mentorship.effective_cadence_days
     since = last + timedelta(days=2 * cadence + 4)
     low = SessionRating.objects.filter(session__mentorship=pair.mentorship, score__lte=LOW).count()
     Mentorship.objects.filter(pk=pair.mentorship.pk).update(

@@ -23,6 +23,7 @@ from django.urls import NoReverseMatch, reverse
 from mentorship.mentorships.models import Mentorship, MentorshipStatus
 from mentorship.notifications import kinds
 from mentorship.participants.models import Participant
+from mentorship.participants.orgtree import OrgTree
 from mentorship.programs import eligibility
 from mentorship.programs.defaults import default_reminders
 from mentorship.programs.models import Enrollment, Program
@@ -405,7 +406,7 @@ def enrollment_closing(now: datetime) -> Iterator[Due]:
             programs.append(program)
     if not programs:
         return
-    tree = eligibility.load_unit_tree()
+    tree = OrgTree.load()
     for program in programs:
         days = (program.enrollment_closes - today).days  # type: ignore[operator]
         when = "today" if days == 0 else "tomorrow" if days == 1 else f"in {days} days"

@@ -25,6 +25,11 @@ class EndReason(models.TextChoices):
     OTHER = "other", "Another reason"
 
 
+def effective_cadence(agreed: int | None, program_cadence: int) -> int:
+    """The pair's agreed days between sessions, else its program's: for rows read without models."""
+    return agreed or program_cadence
+
+
 class Mentorship(models.Model):
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="mentorships")
     mentor = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="mentorships_as_mentor")
@@ -77,6 +82,11 @@ class Mentorship(models.Model):
         paired = timezone.localdate(self.started_at)
         starts = self.program.starts_on
         return max(paired, starts) if starts else paired
+
+    @property
+    def effective_cadence_days(self) -> int:
+        """Days between sessions: what the pair agreed, else the program's cadence."""
+        return effective_cadence(self.cadence_days, self.program.cadence_days)
 
     @property
     def not_started_yet(self) -> bool:

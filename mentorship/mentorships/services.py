@@ -7,12 +7,11 @@ from django.utils import timezone
 
 from mentorship.mentorships.models import Mentorship, MentorshipStatus
 from mentorship.participants.models import Participant
-from mentorship.programs.models import Enrollment, EnrollmentRole, Program, ProgramKind
+from mentorship.programs.models import Enrollment, EnrollmentRole, Program
 
 TEACHING_ROLES = (EnrollmentRole.MENTOR, EnrollmentRole.BOTH)
 # Reciprocal and peer pairs have no sides: the engine calls whoever gives more the mentor, and
 # everyone is in at most one pair.
-GENERAL_KINDS = (ProgramKind.RECIPROCAL, ProgramKind.PEER)
 
 
 def active_mentorships(program: Program) -> QuerySet[Mentorship]:
@@ -39,7 +38,7 @@ def mentorship_start(
         .order_by("pk")
     }
     mentor_enrollment, mentee_enrollment = enrollments.get(mentor.pk), enrollments.get(mentee.pk)
-    general = program.kind in GENERAL_KINDS
+    general = program.is_general
     if mentor_enrollment is None or (not general and mentor_enrollment.role not in TEACHING_ROLES):
         raise ValidationError(f"{mentor.name} is not enrolled to teach in this program any more.")
     if mentee_enrollment is None:

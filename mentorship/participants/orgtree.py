@@ -103,6 +103,19 @@ class OrgTree:
             stack.extend(reversed(self.children.get(node, [])))
         return found
 
+    def descendants(self, pk: int) -> frozenset[int]:
+        """`pk` and every unit below it."""
+        return frozenset(self.subtree(pk))
+
+    def ancestors(self, pk: int | None) -> list[int]:
+        """`pk` and the units above it, nearest first (none for an unknown unit)."""
+        return list(reversed(self.path_ids(pk))) if pk is not None and pk in self.names else []
+
+    def choices(self, *, with_root: bool = False) -> list[tuple[int, str]]:
+        """(unit, label) for every unit, by label: what a filter or a form offers."""
+        labelled = ((pk, self.label(pk, with_root=with_root)) for pk in self.names)
+        return sorted(labelled, key=lambda item: item[1].lower())
+
     def walk(self) -> list[tuple[int, int]]:
         """(unit, depth) for every unit, depth first, children by name: the order of the tree page."""
         order: list[tuple[int, int]] = []

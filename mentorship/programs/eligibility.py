@@ -10,11 +10,6 @@ from mentorship.participants.orgtree import OrgTree
 from mentorship.programs.models import Program, ProgramStatus
 
 
-def load_unit_tree() -> OrgTree:
-    """The org tree, from one query."""
-    return OrgTree.load()
-
-
 def units_with_descendants(unit_ids: Iterable[int], tree: OrgTree) -> set[int]:
     """The units and all their sub-units."""
     return {unit for pk in unit_ids for unit in tree.subtree(pk)}
@@ -40,7 +35,7 @@ def ineligibility_reason(participant: Participant, program: Program, tree: OrgTr
     if units:
         if participant.org_unit_id is None:
             return "This program is for selected departments; add your department to your profile."
-        if participant.org_unit_id not in units_with_descendants(units, tree if tree is not None else load_unit_tree()):
+        if participant.org_unit_id not in units_with_descendants(units, tree if tree is not None else OrgTree.load()):
             return "This program is for other departments."
     return None
 
@@ -63,5 +58,5 @@ def programs_open_to(participant: Participant, *, today: date) -> list[Program]:
     """Programs enrolling today that the person may join: at most three queries, however many programs."""
     programs = list(open_programs_query(today))
     needs_tree = any(program.eligible_units.all() for program in programs)
-    tree = load_unit_tree() if needs_tree else None
+    tree = OrgTree.load() if needs_tree else None
     return [program for program in programs if is_eligible(participant, program, tree)]

@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group
 from django.db.models import Q, QuerySet
 
 from mentorship.accounts.models import User
-from mentorship.participants.models import CareerLevel, OrgUnit, Participant, org_unit_labels
+from mentorship.participants.models import CareerLevel, OrgUnit, Participant
 from mentorship.participants.orgtree import OrgTree
 from mentorship.participants.roles import HR_ADMIN_GROUP
 from mentorship.programs import defaults, services
@@ -259,12 +259,12 @@ class ProgramForm(forms.Form):
             )
         self.fields["owners"].queryset = hr_admin_users()  # type: ignore[attr-defined]
         chosen = self.initial.get("department_level")
+        tree = OrgTree.load()
         self.fields["department_level"].choices = department_level_choices(  # type: ignore[attr-defined]
-            at_least=chosen if isinstance(chosen, int) else 1
+            tree, at_least=chosen if isinstance(chosen, int) else 1
         )
         # Full paths ("Acme / Engineering / Data"), sorted, so two teams called "Data" stay apart.
-        labels = org_unit_labels()
-        self.fields["eligible_units"].widget.choices = sorted(labels.items(), key=lambda item: item[1].lower())
+        self.fields["eligible_units"].widget.choices = tree.choices(with_root=True)
         if program is not None and program.status != "draft":
             self.fields["kind"].disabled = True
             self.fields["kind"].help_text = "The kind is fixed once enrollment has opened."
@@ -349,9 +349,8 @@ class ProgramForm(forms.Form):
         return values
 
 
-def department_level_choices(*, at_least: int = 1) -> list[tuple[Any, str]]:
+def department_level_choices(tree: OrgTree, *, at_least: int = 1) -> list[tuple[Any, str]]:
     """Levels of the org tree as HR knows them: "Level 1 below the root: Engineering, Sales, …"."""
-    tree = OrgTree.load()
     by_level: dict[int, list[str]] = {}
     for pk, depth in tree.walk():
         if depth:

@@ -15,6 +15,10 @@ class ProgramKind(models.TextChoices):
     PEER = defaults.PEER, "Peer reskilling"
 
 
+# Kinds where everyone both teaches and learns: pairs have no mentor and mentee side.
+GENERAL_KINDS = frozenset({ProgramKind.RECIPROCAL, ProgramKind.PEER})
+
+
 class ProgramStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
     ENROLLING = "enrolling", "Enrolling"
@@ -86,6 +90,11 @@ class Program(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_general(self) -> bool:
+        """Reciprocal and peer programs: everyone teaches and learns, pairs have no sides."""
+        return self.kind in GENERAL_KINDS
 
 
 class ProgramEvent(models.Model):

@@ -5,7 +5,8 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from mentorship.programs.eligibility import load_unit_tree, units_with_descendants
+from mentorship.participants.orgtree import OrgTree
+from mentorship.programs.eligibility import units_with_descendants
 from mentorship.programs.models import Enrollment, EnrollmentRole, Program
 from skills.models import SkillCategory, SkillEntry
 
@@ -47,9 +48,7 @@ def pool_enrollments(
     """Active enrollments, filtered; a unit includes its sub-units; a skill matches goals or offers."""
     enrollments = Enrollment.objects.filter(program=program, withdrawn_at__isnull=True)
     if unit_id is not None:
-        enrollments = enrollments.filter(
-            participant__org_unit_id__in=units_with_descendants([unit_id], load_unit_tree())
-        )
+        enrollments = enrollments.filter(participant__org_unit_id__in=units_with_descendants([unit_id], OrgTree.load()))
     if level is not None:
         enrollments = enrollments.filter(participant__career_level=level)
     if role:

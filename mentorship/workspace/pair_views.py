@@ -20,7 +20,7 @@ from mentorship.workspace import queries
 from mentorship.workspace.access import Workspace, mentorship_for
 from mentorship.workspace.forms import AgreementForm
 from mentorship.workspace.models import FitAnswer, FitCheck, GoalStatus, MentoringSession, SessionRating
-from pairing.explaining import why_you_two
+from pairing.engine.explain_for_pair import why_you_two
 from skills.models import Skill
 
 SESSIONS_PER_PAGE = 10
@@ -122,7 +122,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
                 else [],
                 "agreement_form": AgreementForm(
                     initial={
-                        "cadence_days": queries.cadence_of(mentorship),
+                        "cadence_days": mentorship.effective_cadence_days,
                         "meeting_channel": mentorship.meeting_channel,
                     }
                 ),

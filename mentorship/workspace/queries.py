@@ -36,11 +36,6 @@ def local_date(moment: datetime) -> date:
     return timezone.localdate(moment)
 
 
-def cadence_of(mentorship: Mentorship) -> int:
-    """Days between sessions: what the pair agreed, else the program's cadence."""
-    return mentorship.cadence_days or mentorship.program.cadence_days
-
-
 def learner_choices(mentorship: Mentorship) -> list[Participant]:
     """Who may own a goal: the mentee, or in a reciprocal skill swap either of the two."""
     if mentorship.program.kind == ProgramKind.RECIPROCAL:
@@ -183,7 +178,7 @@ class Cadence:
 def sessions_against_cadence(mentorship: Mentorship, *, today: date) -> Cadence:
     """Sessions held since the pair started against one per cadence period since then (until the
     pair ended, or the program did)."""
-    every = cadence_of(mentorship)
+    every = mentorship.effective_cadence_days
     start = local_date(mentorship.started_at)
     until = today
     if mentorship.ended_at is not None:

@@ -208,7 +208,7 @@ def agreement(request: HttpRequest, pk: int) -> HttpResponse:
     ws, me = _member(request, pk)
     if (ended := _ended(request, ws)) is not None:
         return ended
-    initial = {"cadence_days": queries.cadence_of(ws.mentorship), "meeting_channel": ws.mentorship.meeting_channel}
+    initial = {"cadence_days": ws.mentorship.effective_cadence_days, "meeting_channel": ws.mentorship.meeting_channel}
     form = AgreementForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

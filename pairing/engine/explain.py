@@ -3,7 +3,7 @@
 An explanation states only what the data holds: a factor whose data is missing says so and
 shows its neutral points; skill levels are labelled ("teacher 5, learner 0"); a reverse pair
 says that the more junior colleague teaches. `Pair.facts` carries the same facts as data, so
-the participants' page (pairing/explaining.py) can word them in the second person.
+the participants' page (explain_for_pair.py) can word them in the second person.
 """
 
 from __future__ import annotations

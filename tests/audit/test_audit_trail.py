@@ -14,7 +14,7 @@ from mentorship.participants import services as participant_services
 from mentorship.participants.models import OrgUnit, Participant
 from mentorship.participants.roles import HR_ADMIN_GROUP
 from mentorship.programs import services as program_services
-from pairing import services as pairing_services
+from pairing.services import publishing, review, runs
 from tests.pairing.conftest import seed_reverse_program
 
 
@@ -34,19 +34,19 @@ def test_program_matching_and_publishing_each_leave_an_entry(
     seeded = seed_reverse_program(make_person, org, hr_admin)
     program, by = seeded.program, hr_admin.user
     program_services.program_update(program=program, data={"name": "Digital fluency 2026"}, by=by)
-    run = pairing_services.match_run_start(program=program, by=by)
-    pairing_services.match_run_execute(run_id=run.pk)
+    run = runs.match_run_start(program=program, by=by)
+    runs.match_run_execute(run_id=run.pk)
     run.refresh_from_db()
     first = run.proposals.order_by("id").first()
     assert first is not None
-    pairing_services.proposal_pin(proposal=first, pinned=True, by=by)
+    review.proposal_pin(proposal=first, pinned=True, by=by)
     removed = run.proposals.exclude(pk=first.pk).order_by("id").first()
     assert removed is not None
-    pairing_services.proposal_remove(proposal=removed, by=by)
-    pairing_services.proposal_create_manual(
+    review.proposal_remove(proposal=removed, by=by)
+    review.proposal_create_manual(
         run=run, mentor_id=removed.mentor_id, mentee_id=removed.mentee_id, by=by, confirm=True
     )
-    pairing_services.match_run_publish(run=run, by=by)
+    publishing.match_run_publish(run=run, by=by)
 
     assert actions(program=program) == [
         Action.PROGRAM_CREATED,

@@ -29,7 +29,8 @@ def test_a_single_checkbox_sits_before_its_own_label_on_one_line():
         confirm = forms.BooleanField(label="Make the pair anyway", help_text="It breaks a rule.")
 
     html = str(ConfirmForm()["confirm"].as_field_group())
-    assert re.search(r'<div class="field-check"><input type="checkbox"[^>]*> <label for="id_confirm">', html)
+    label = '<label for="id_confirm">Make the pair anyway</label>'  # no colon after a checkbox
+    assert re.search(r'<div class="field-check"><input type="checkbox"[^>]*> ' + label, html)
     assert html.index("field-check") < html.index('id="id_confirm_helptext"')
 
 

@@ -6,15 +6,15 @@ import pytest
 
 from mentorship.dashboards import evidence, queries, reports
 from mentorship.dashboards.privacy import Figure
-from mentorship.dashboards.reports import UnitTree
 from mentorship.dashboards.scope import Scope
 from mentorship.participants.models import OrgUnit
+from mentorship.participants.orgtree import OrgTree
 
 pytestmark = pytest.mark.django_db
 
 
 def _engagement(scope: Scope | None = None) -> reports.Dashboard:
-    tree = UnitTree(OrgUnit.objects.values_list("id", "name", "parent_id"))
+    tree = OrgTree(OrgUnit.objects.values_list("id", "name", "parent_id"))
     return reports.engagement(scope or Scope(), tree, at_risk_list=True)
 
 
@@ -48,8 +48,8 @@ def test_it_breaks_enrollment_down_by_unit_and_level(world: Any) -> None:
 
 
 def test_it_rolls_units_up_to_the_children_of_the_chosen_unit(world: Any, org: dict[str, OrgUnit]) -> None:
-    tree = UnitTree(OrgUnit.objects.values_list("id", "name", "parent_id"))
-    scope = Scope(units=tree.with_descendants(org["engineering"].pk), units_focus=org["engineering"].pk)
+    tree = OrgTree(OrgUnit.objects.values_list("id", "name", "parent_id"))
+    scope = Scope(units=tree.descendants(org["engineering"].pk), units_focus=org["engineering"].pk)
     rows = _rows(reports.engagement(scope, tree), "enrollment_by_unit")
     assert {label: cells[0].value for label, cells in rows.items()} == {
         "Engineering (direct)": 2,

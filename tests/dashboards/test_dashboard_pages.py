@@ -150,11 +150,11 @@ def test_empty_csv_cells_stay_empty_and_a_formula_like_name_is_quoted(hr_client:
 def test_the_team_unit_filter_lists_only_units_that_split_the_team() -> None:
     """Units above the team's own (holding the same people) or holding the whole team are noise:
     they list units beyond the manager's team."""
-    from mentorship.dashboards.reports import UnitTree
     from mentorship.dashboards.views import _team_units
+    from mentorship.participants.orgtree import OrgTree
 
     # 1 Org > 2 Sales > 3 EMEA ; 1 Org > 4 Eng > 5 Data
-    tree = UnitTree([(1, "Org", None), (2, "Sales", 1), (3, "EMEA", 2), (4, "Eng", 1), (5, "Data", 4)])
+    tree = OrgTree([(1, "Org", None), (2, "Sales", 1), (3, "EMEA", 2), (4, "Eng", 1), (5, "Data", 4)])
     units_of = {10: 3, 11: 3, 12: 5, 13: 5, 14: 5}
     team = frozenset(units_of)
 
@@ -164,13 +164,14 @@ def test_the_team_unit_filter_lists_only_units_that_split_the_team() -> None:
 
 def test_a_hidden_headline_figure_hides_the_rows_and_chart_bars_behind_it() -> None:
     from mentorship.dashboards.privacy import Figure
-    from mentorship.dashboards.reports import STATE_LABELS, Table, _agree_with_headline, _pairs_by_state_chart
+    from mentorship.dashboards.sections.pairs import _pairs_by_state_chart, agree_with_headline
+    from mentorship.dashboards.tables import STATE_LABELS, Table
 
     table = Table("pairs_by_state", "Pairs by state", ["State", "Pairs", "People"])
     for state, pairs in (("on_track", 0), ("at_risk", 0), ("completed", 4), ("ended_early", 3)):
         table.rows.append([STATE_LABELS[state], Figure(pairs, pairs * 2), Figure(pairs * 2, pairs * 2)])
     table.chart = _pairs_by_state_chart(table)
-    _agree_with_headline({"Active pairs"}, {"pairs_by_state": table})
+    agree_with_headline({"Active pairs"}, {"pairs_by_state": table})
 
     shown = {row[0]: row[1] for row in table.rows}
     assert shown["Active, on track"].hidden and shown["Active, at risk"].hidden

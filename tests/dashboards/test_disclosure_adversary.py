@@ -28,10 +28,12 @@ from hypothesis import strategies as st
 
 from mentorship.accounts.models import User
 from mentorship.dashboards.privacy import Figure
-from mentorship.dashboards.reports import STATE_LABELS, UnitTree
+from mentorship.dashboards.tables import STATE_LABELS
+from mentorship.dashboards.units import rollup_unit, unit_row_label
 from mentorship.mentorships.models import EndReason, Mentorship, MentorshipStatus
 from mentorship.participants import services
 from mentorship.participants.models import CareerLevel, OrgUnit, Participant
+from mentorship.participants.orgtree import OrgTree
 from mentorship.programs.models import EnrollmentRole
 from mentorship.workspace.models import MentoringSession, SessionRating
 from tests.dashboards.conftest import NOW, at, enroll, make_program
@@ -282,7 +284,7 @@ ORACLE_KNOWS = {
 class Oracle:
     """The records behind each figure of a view, from the generated data alone."""
 
-    def __init__(self, world: World, tree: UnitTree, lines: dict[int, int | None]) -> None:
+    def __init__(self, world: World, tree: OrgTree, lines: dict[int, int | None]) -> None:
         self.world, self.tree, self.lines = world, tree, lines
 
     def _below(self, lead: int) -> set[int]:
@@ -299,7 +301,7 @@ class Oracle:
         w = self.world
         people = self._below(view.team) if view.team else set(w.subtree)
         if view.unit is not None:
-            inside = self.tree.with_descendants(view.unit)
+            inside = self.tree.descendants(view.unit)
             people = {p for p in people if w.unit_of[p] in inside}
         programs = {
             pk
@@ -328,8 +330,8 @@ class Oracle:
         for k in enrolled:
             e = w.enrollments[k]
             out[("enrollment_by_role", EnrollmentRole(e["role"]).label)].add(k)
-            unit = self.tree.display_unit(w.unit_of[e["person"]], view.unit)
-            out[("enrollment_by_unit", self.tree.row_label(unit, view.unit))].add(k)
+            unit = rollup_unit(self.tree, w.unit_of[e["person"]], view.unit)
+            out[("enrollment_by_unit", unit_row_label(self.tree, unit, view.unit))].add(k)
             out[("enrollment_by_level", CareerLevel(w.level_of[e["person"]]).label)].add(k)
         for k in pairs:
             p = w.pairs[k]
@@ -396,7 +398,7 @@ def _shown(client: Client, view: View) -> Iterator[tuple[tuple[str, ...], str]]:
 def attack(client: Client, world: World, k: int) -> dict[str, int]:
     """Every view, every shown figure, every pair of views differenced; the count of differences
     that describe 1 to k-1 people must be 0."""
-    tree = UnitTree(OrgUnit.objects.values_list("id", "name", "parent_id"))
+    tree = OrgTree(OrgUnit.objects.values_list("id", "name", "parent_id"))
     lines = dict(Participant.objects.values_list("id", "manager_id"))
     oracle = Oracle(world, tree, lines)
     shown: dict[tuple[str, ...], list[tuple[View, frozenset[tuple[Any, ...]]]]] = defaultdict(list)

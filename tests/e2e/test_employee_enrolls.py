@@ -40,6 +40,8 @@ def test_an_employee_fills_their_inventory_and_enrolls_as_a_mentee(page: Page, l
     page.get_by_label("Find a skill to add").fill("genai")
     page.get_by_role("button", name="Add Generative AI tools").click()
     row = page.locator("#entry-" + str(Skill.objects.get(name="Generative AI tools").pk))
+    # The new row takes the focus once htmx has wired it up: from then on a change saves it.
+    expect(page.get_by_label("Level for Generative AI tools")).to_be_focused()
     page.get_by_label("Level for Generative AI tools").select_option("1")
     expect(row.locator(".entry-status")).to_have_text("✓ Saved")  # the row saves itself
     page.get_by_label("Want to learn Generative AI tools").select_option("3")

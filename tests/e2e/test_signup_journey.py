@@ -41,7 +41,7 @@ def test_a_new_employee_signs_up_verifies_onboards_and_lands_home(
     expect(page.get_by_role("heading", name="Step 2 of 3: Experience and availability")).to_be_visible()
     page.get_by_label("2 · Associate").check()
     page.get_by_label("Years of work experience").fill("2")
-    page.get_by_label("Time zone").select_option("Europe/Berlin")
+    page.get_by_label("Time zone:", exact=True).select_option("Europe/Berlin")
     page.get_by_label("English").check()
     page.get_by_label("Hours a month for mentoring").fill("4")
     page.get_by_role("button", name="Continue").click()

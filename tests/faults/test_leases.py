@@ -16,8 +16,8 @@ from mentorship.imports import services as import_services
 from mentorship.imports.models import ImportJob, ImportStatus
 from mentorship.notifications.models import Notification
 from mentorship.participants.models import OrgUnit, Participant
-from pairing import services
 from pairing.models import MatchRun, RunStatus
+from pairing.services import runs
 from tests.imports.conftest import team_csv
 from tests.pairing.conftest import Seeded, seed_reverse_program
 
@@ -33,7 +33,7 @@ def expire(model: Any, pk: int) -> None:
 
 
 def test_a_held_run_is_not_claimed_twice_but_an_expired_lease_is_taken_over(seeded: Seeded) -> None:
-    run = services.match_run_start(program=seeded.program, by=seeded.hr.user)
+    run = runs.match_run_start(program=seeded.program, by=seeded.hr.user)
     first = leases.job_claim(MatchRun, pk=run.pk)
     assert first is not None
     assert leases.job_claim(MatchRun, pk=run.pk) is None  # a duplicate task while the worker lives
@@ -47,38 +47,38 @@ def test_a_held_run_is_not_claimed_twice_but_an_expired_lease_is_taken_over(seed
 
 
 def test_a_run_whose_worker_died_is_queued_again_by_the_recovery_pass_and_then_finishes(seeded: Seeded) -> None:
-    run = services.match_run_start(program=seeded.program, by=seeded.hr.user)
+    run = runs.match_run_start(program=seeded.program, by=seeded.hr.user)
     assert leases.job_claim(MatchRun, pk=run.pk) is not None  # ...and then the worker was killed
-    assert services.match_runs_recover().requeued == []  # the lease is still running
+    assert runs.match_runs_recover().requeued == []  # the lease is still running
     expire(MatchRun, run.pk)
-    recovered = services.match_runs_recover()
+    recovered = runs.match_runs_recover()
     assert (recovered.requeued, recovered.handed_over) == ([run.pk], [run.pk])
     run.refresh_from_db()
     assert (run.status, run.lease_token) == (RunStatus.QUEUED, "")
-    assert services.match_run_execute(run_id=run.pk) is True
+    assert runs.match_run_execute(run_id=run.pk) is True
     run.refresh_from_db()
     assert (run.status, run.proposals.count(), run.attempts) == (RunStatus.DONE, 3, 2)
-    assert services.match_run_start(program=seeded.program, by=seeded.hr.user).status == RunStatus.QUEUED
+    assert runs.match_run_start(program=seeded.program, by=seeded.hr.user).status == RunStatus.QUEUED
 
 
 def test_a_run_that_keeps_killing_its_worker_fails_with_the_reason_and_can_be_retried(
     seeded: Seeded, settings: Any
 ) -> None:
-    run = services.match_run_start(program=seeded.program, by=seeded.hr.user)
+    run = runs.match_run_start(program=seeded.program, by=seeded.hr.user)
     for _ in range(settings.JOB_MAX_ATTEMPTS):
         assert leases.job_claim(MatchRun, pk=run.pk) is not None
         expire(MatchRun, run.pk)
-    recovered = services.match_runs_recover()
+    recovered = runs.match_runs_recover()
     assert recovered.failed == [run.pk]
     run.refresh_from_db()
     assert run.status == RunStatus.FAILED
     assert f"stopped {settings.JOB_MAX_ATTEMPTS} times" in run.error
     # A late redelivery of the message claims nothing either.
-    assert services.match_run_execute(run_id=run.pk) is False
+    assert runs.match_run_execute(run_id=run.pk) is False
 
-    run = services.match_run_retry(run=run, by=seeded.hr.user)
+    run = runs.match_run_retry(run=run, by=seeded.hr.user)
     assert (run.status, run.attempts, run.error) == (RunStatus.QUEUED, 0, "")
-    assert services.match_run_execute(run_id=run.pk) is True
+    assert runs.match_run_execute(run_id=run.pk) is True
     run.refresh_from_db()
     assert run.status == RunStatus.DONE
 
@@ -86,12 +86,12 @@ def test_a_run_that_keeps_killing_its_worker_fails_with_the_reason_and_can_be_re
 def test_a_redelivered_claim_after_the_last_attempt_fails_the_run_instead_of_running_it(
     seeded: Seeded, settings: Any
 ) -> None:
-    run = services.match_run_start(program=seeded.program, by=seeded.hr.user)
+    run = runs.match_run_start(program=seeded.program, by=seeded.hr.user)
     MatchRun.objects.filter(pk=run.pk).update(
         status=RunStatus.RUNNING, attempts=settings.JOB_MAX_ATTEMPTS, lease_token="dead"
     )
     expire(MatchRun, run.pk)
-    assert services.match_run_execute(run_id=run.pk) is False
+    assert runs.match_run_execute(run_id=run.pk) is False
     run.refresh_from_db()
     assert run.status == RunStatus.FAILED and "stopped" in run.error
 
@@ -99,30 +99,30 @@ def test_a_redelivered_claim_after_the_last_attempt_fails_the_run_instead_of_run
 def test_a_run_cancelled_while_it_solves_stores_nothing_and_frees_the_program(
     seeded: Seeded, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    run = services.match_run_start(program=seeded.program, by=seeded.hr.user)
-    solve = services.engine.solve
+    run = runs.match_run_start(program=seeded.program, by=seeded.hr.user)
+    solve = runs.engine.solve
 
     def cancel_meanwhile(*args: Any, **kwargs: Any) -> Any:
-        services.match_run_cancel(run=run, by=seeded.hr.user)  # HR clicks "Cancel" mid-solve
+        runs.match_run_cancel(run=run, by=seeded.hr.user)  # HR clicks "Cancel" mid-solve
         return solve(*args, **kwargs)
 
-    monkeypatch.setattr(services.engine, "solve", cancel_meanwhile)
-    assert services.match_run_execute(run_id=run.pk) is False
+    monkeypatch.setattr(runs.engine, "solve", cancel_meanwhile)
+    assert runs.match_run_execute(run_id=run.pk) is False
     run.refresh_from_db()
     assert (run.status, run.proposals.count()) == (RunStatus.CANCELLED, 0)
     assert run.error == "Cancelled by Harriet HR."
-    assert services.match_run_start(program=seeded.program, by=seeded.hr.user).status == RunStatus.QUEUED
+    assert runs.match_run_start(program=seeded.program, by=seeded.hr.user).status == RunStatus.QUEUED
 
 
 def test_only_active_runs_can_be_cancelled_and_only_failed_ones_retried(seeded: Seeded) -> None:
     from django.core.exceptions import ValidationError
 
-    run = services.match_run_start(program=seeded.program, by=seeded.hr.user)
+    run = runs.match_run_start(program=seeded.program, by=seeded.hr.user)
     with pytest.raises(ValidationError):
-        services.match_run_retry(run=run, by=seeded.hr.user)
-    services.match_run_execute(run_id=run.pk)
+        runs.match_run_retry(run=run, by=seeded.hr.user)
+    runs.match_run_execute(run_id=run.pk)
     with pytest.raises(ValidationError, match="nothing to cancel"):
-        services.match_run_cancel(run=run, by=seeded.hr.user)
+        runs.match_run_cancel(run=run, by=seeded.hr.user)
 
 
 def test_an_import_whose_worker_died_is_imported_once_with_one_invitation_each(hr_admin: Any) -> None:
@@ -159,7 +159,7 @@ def test_a_failed_import_keeps_its_file_and_a_retry_imports_it(hr_admin: Any, mo
 def test_two_recovery_passes_at_once_take_an_expired_lease_over_exactly_once(
     transactional_db: None, seeded: Seeded
 ) -> None:
-    run = services.match_run_start(program=seeded.program, by=seeded.hr.user)
+    run = runs.match_run_start(program=seeded.program, by=seeded.hr.user)
     leases.job_claim(MatchRun, pk=run.pk)
     expire(MatchRun, run.pk)
     start = threading.Barrier(2, timeout=10)
@@ -168,7 +168,7 @@ def test_two_recovery_passes_at_once_take_an_expired_lease_over_exactly_once(
     def recovery_pass() -> None:
         try:
             start.wait()
-            taken.extend(services.match_runs_recover().requeued)
+            taken.extend(runs.match_runs_recover().requeued)
         finally:
             connection.close()
 
@@ -191,7 +191,7 @@ def test_the_heartbeat_renews_a_lease_and_notices_when_the_run_is_cancelled(
             "(mentorship.leases.lease_duration); CI's main run, on PostgreSQL, runs this test."
         )
     settings.JOB_LEASE_SECONDS = 3  # renewed every second
-    run = services.match_run_start(program=seeded.program, by=seeded.hr.user)
+    run = runs.match_run_start(program=seeded.program, by=seeded.hr.user)
     token = leases.job_claim(MatchRun, pk=run.pk)
     assert token is not None
     claimed_until = MatchRun.objects.get(pk=run.pk).lease_expires_at
@@ -199,7 +199,7 @@ def test_the_heartbeat_renews_a_lease_and_notices_when_the_run_is_cancelled(
         time.sleep(2.5)
         assert MatchRun.objects.get(pk=run.pk).lease_expires_at > claimed_until
         heartbeat.check()
-        services.match_run_cancel(run=run, by=seeded.hr.user)
+        runs.match_run_cancel(run=run, by=seeded.hr.user)
         deadline = time.monotonic() + 5
         while not heartbeat.lost and time.monotonic() < deadline:
             time.sleep(0.1)

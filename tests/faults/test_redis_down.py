@@ -25,8 +25,8 @@ from mentorship.imports.models import ImportJob, ImportStatus
 from mentorship.notifications.models import Notification
 from mentorship.participants.models import OrgUnit, Participant
 from mentorship.workspace.models import MentoringSession, SessionRating
-from pairing import services
 from pairing.models import MatchRun, RunStatus
+from pairing.services import runs
 from tests.conftest import PASSWORD
 from tests.faults.conftest import app_on
 from tests.imports.conftest import post_file, team_csv
@@ -101,7 +101,7 @@ def test_a_run_started_with_redis_down_is_picked_up_when_redis_returns(
 
         own_redis.start()
         with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-            assert services.match_runs_recover().handed_over == [run.pk]
+            assert runs.match_runs_recover().handed_over == [run.pk]
             assert wait_until(lambda: MatchRun.objects.get(pk=run.pk).status == RunStatus.DONE, 30)
         assert MatchRun.objects.get(pk=run.pk).proposals.count() == 3
 

@@ -21,8 +21,8 @@ from mentorship.imports import services as import_services
 from mentorship.imports.models import ImportJob, ImportStatus
 from mentorship.notifications.models import EmailStatus, Notification
 from mentorship.participants.models import OrgUnit, Participant
-from pairing import services
 from pairing.models import MatchRun, RunStatus
+from pairing.services import runs
 from tests.faults.conftest import Workers, app_on, needs_postgresql
 from tests.imports.conftest import post_file, team_csv
 from tests.pairing.conftest import Seeded, seed_reverse_program
@@ -59,7 +59,7 @@ def test_a_run_whose_worker_is_killed_finishes_on_the_next_worker_and_the_progra
             return current.status != RunStatus.RUNNING or current.lease_expires_at < timezone.now()
 
         assert wait_until(lease_ran_out, 10)
-        recovered = services.match_runs_recover()
+        recovered = runs.match_runs_recover()
         assert run.pk in recovered.requeued or MatchRun.objects.get(pk=run.pk).status != RunStatus.RUNNING
         assert wait_until(lambda: MatchRun.objects.get(pk=run.pk).status == RunStatus.DONE, 60), workers.log
         run.refresh_from_db()

@@ -12,9 +12,9 @@ from django.urls import reverse
 from mentorship.imports import services
 from mentorship.imports.models import ImportJob, ImportStatus
 from mentorship.participants.models import OrgUnit, Participant
-from pairing import services as pairing_services
 from pairing.loading import load_pool
 from pairing.models import ProposalStatus
+from pairing.services import runs
 from tests.imports.conftest import make_csv, person_row, post_file
 from tests.pairing.conftest import Seeded, seed_reverse_program
 
@@ -144,8 +144,8 @@ def _pool_departments(seeded: Seeded) -> dict[int, tuple[Any, ...]]:
 
 def test_importing_nested_paths_never_changes_how_an_existing_program_matches(seeded: Seeded) -> None:
     before_departments = _pool_departments(seeded)
-    run = pairing_services.match_run_start(program=seeded.program, by=seeded.hr.user)
-    pairing_services.match_run_execute(run_id=run.pk)
+    run = runs.match_run_start(program=seeded.program, by=seeded.hr.user)
+    runs.match_run_execute(run_id=run.pk)
     before = sorted(run.proposals.filter(status=ProposalStatus.PROPOSED).values_list("mentor_id", "mentee_id"))
     assert before  # the reverse program pairs people across departments
 
@@ -160,7 +160,7 @@ def test_importing_nested_paths_never_changes_how_an_existing_program_matches(se
     assert services.import_job_confirm(job=job, invite=False).status == ImportStatus.DONE
 
     assert _pool_departments(seeded) == before_departments
-    again = pairing_services.match_run_start(program=seeded.program, by=seeded.hr.user)
-    pairing_services.match_run_execute(run_id=again.pk)
+    again = runs.match_run_start(program=seeded.program, by=seeded.hr.user)
+    runs.match_run_execute(run_id=again.pk)
     after = sorted(again.proposals.filter(status=ProposalStatus.PROPOSED).values_list("mentor_id", "mentee_id"))
     assert after == before

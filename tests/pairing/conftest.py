@@ -17,8 +17,8 @@ from django.utils import timezone
 from mentorship.participants.models import OrgUnit, Participant
 from mentorship.programs import services as program_services
 from mentorship.programs.models import Enrollment, Program, ProgramStatus
-from pairing import services
 from pairing.models import MatchRun
+from pairing.services import runs
 from skills.models import Skill, SkillCategory, SkillEntry
 
 
@@ -119,8 +119,8 @@ def seed_reverse_program(
 @pytest.fixture
 def solved(seeded: Seeded) -> MatchRun:
     """A finished run of the seeded program, solved in-process (the worker test covers the queue)."""
-    run = services.match_run_start(program=seeded.program, by=seeded.hr.user)
-    services.match_run_execute(run_id=run.pk)
+    run = runs.match_run_start(program=seeded.program, by=seeded.hr.user)
+    runs.match_run_execute(run_id=run.pk)
     run.refresh_from_db()
     return run
 

@@ -4,8 +4,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from pairing import services
 from pairing.models import MatchRun
+from pairing.services import publishing
 
 from .conftest import Seeded
 
@@ -23,12 +23,12 @@ def test_the_home_page_asks_each_member_to_accept_until_they_answer(seeded: Seed
     assert proposal is not None
     assert "Accept your match" not in _home(proposal.mentee)  # still in HR review: not theirs to see
 
-    services.match_run_publish(run=solved, by=seeded.hr.user)
+    publishing.match_run_publish(run=solved, by=seeded.hr.user)
     html = _home(proposal.mentee)
     assert "Accept your match" in html
     assert reverse("pairing:proposal", args=[proposal.pk]) in html
     assert proposal.mentor.user.get_full_name() in html
 
-    services.proposal_respond(proposal=proposal, participant=proposal.mentee, accept=True)
+    publishing.proposal_respond(proposal=proposal, participant=proposal.mentee, accept=True)
     assert "Accept your match" not in _home(proposal.mentee)  # answered
     assert "Accept your match" in _home(proposal.mentor)  # the partner has not

@@ -10,8 +10,8 @@ from django.db import IntegrityError, transaction
 from mentorship.celery import app
 from mentorship.notifications.models import EmailStatus, Notification
 from mentorship.programs.models import ProgramStatus
-from pairing import services
 from pairing.models import MatchRun, Proposal, ProposalStatus, RunStatus
+from pairing.services import publishing, review, runs
 
 from .conftest import Seeded
 
@@ -36,7 +36,7 @@ def pair_of(run: MatchRun, mentee_id: int) -> Proposal:
 
 
 def finish(run: MatchRun) -> MatchRun:
-    assert services.match_run_execute(run_id=run.pk)
+    assert runs.match_run_execute(run_id=run.pk)
     run.refresh_from_db()
     return run
 
@@ -63,7 +63,7 @@ def test_an_unmatched_mentee_gets_a_reason_and_their_skill_gap_is_listed(seeded:
     lonely = make_person("lonely@example.com", first_name="Lou", last_name="Nely", career_level=6)
     set_entry(lonely, quantum, level=0, want=3)
     enroll(seeded.program, lonely, "mentee", goals=[quantum])
-    run = finish(services.match_run_start(program=seeded.program, by=seeded.hr.user))
+    run = finish(runs.match_run_start(program=seeded.program, by=seeded.hr.user))
     row = run.unmatched.get(participant=lonely)
     assert row.reason == "no_teacher"
     assert "Quantum computing" in row.text
@@ -72,9 +72,9 @@ def test_an_unmatched_mentee_gets_a_reason_and_their_skill_gap_is_listed(seeded:
 
 
 def test_a_second_start_while_a_run_is_queued_is_refused(seeded: Seeded) -> None:
-    services.match_run_start(program=seeded.program, by=seeded.hr.user)
+    runs.match_run_start(program=seeded.program, by=seeded.hr.user)
     with pytest.raises(ValidationError, match="already in progress"):
-        services.match_run_start(program=seeded.program, by=seeded.hr.user)
+        runs.match_run_start(program=seeded.program, by=seeded.hr.user)
     assert MatchRun.objects.filter(program=seeded.program).count() == 1
 
 
@@ -85,7 +85,7 @@ def test_the_database_refuses_two_active_runs_for_one_program(seeded: Seeded) ->
 
 
 def test_a_finished_run_frees_the_program_for_the_next(seeded: Seeded, solved: MatchRun) -> None:
-    again = services.match_run_start(program=seeded.program, by=seeded.hr.user)
+    again = runs.match_run_start(program=seeded.program, by=seeded.hr.user)
     assert again.status == RunStatus.QUEUED
 
 
@@ -93,29 +93,29 @@ def test_matching_is_refused_outside_the_matching_phase(seeded: Seeded) -> None:
     seeded.program.status = ProgramStatus.ENROLLING
     seeded.program.save()
     with pytest.raises(ValidationError, match="matching phase"):
-        services.match_run_start(program=seeded.program, by=seeded.hr.user)
+        runs.match_run_start(program=seeded.program, by=seeded.hr.user)
 
 
 def test_a_duplicate_delivery_of_the_run_task_does_nothing(seeded: Seeded, solved: MatchRun) -> None:
-    assert services.match_run_execute(run_id=solved.pk) is False
+    assert runs.match_run_execute(run_id=solved.pk) is False
     assert solved.proposals.count() == 3
 
 
 def test_a_run_that_fails_records_why_and_frees_the_program(seeded: Seeded) -> None:
     seeded.program.matching = {**seeded.program.matching, "weights": {"expertise": "lots"}}
     seeded.program.save()
-    run = services.match_run_start(program=seeded.program, by=seeded.hr.user)
-    assert services.match_run_execute(run_id=run.pk) is False
+    run = runs.match_run_start(program=seeded.program, by=seeded.hr.user)
+    assert runs.match_run_execute(run_id=run.pk) is False
     run.refresh_from_db()
     assert run.status == RunStatus.FAILED
     assert "ValueError" in run.error
-    assert services.match_run_start(program=seeded.program, by=seeded.hr.user).status == RunStatus.QUEUED
+    assert runs.match_run_start(program=seeded.program, by=seeded.hr.user).status == RunStatus.QUEUED
 
 
 def test_pinned_pairs_are_kept_when_hr_resolves_the_rest(seeded: Seeded, solved: MatchRun) -> None:
     fay = seeded.mentees[2]
-    pinned = services.proposal_pin(proposal=pair_of(solved, fay.pk), pinned=True, by=seeded.hr.user)
-    new_run = finish(services.match_run_resolve(run=solved, by=seeded.hr.user))
+    pinned = review.proposal_pin(proposal=pair_of(solved, fay.pk), pinned=True, by=seeded.hr.user)
+    new_run = finish(runs.match_run_resolve(run=solved, by=seeded.hr.user))
     assert new_run.based_on_id == solved.pk
     kept = new_run.proposals.get(mentee=fay)
     assert (kept.mentor_id, kept.pinned) == (pinned.mentor_id, True)
@@ -128,23 +128,23 @@ def test_pinned_pairs_are_kept_when_hr_resolves_the_rest(seeded: Seeded, solved:
 
 def test_removed_pairs_are_not_proposed_again(seeded: Seeded, solved: MatchRun) -> None:
     dee = seeded.mentees[0]
-    removed = services.proposal_remove(proposal=pair_of(solved, dee.pk), by=seeded.hr.user)
-    new_run = finish(services.match_run_resolve(run=solved, by=seeded.hr.user))
+    removed = review.proposal_remove(proposal=pair_of(solved, dee.pk), by=seeded.hr.user)
+    new_run = finish(runs.match_run_resolve(run=solved, by=seeded.hr.user))
     assert (removed.mentor_id, dee.pk) not in pairs(new_run)
     # A fresh run (not a re-solve) keeps them apart too.
-    fresh = finish(services.match_run_start(program=seeded.program, by=seeded.hr.user))
+    fresh = finish(runs.match_run_start(program=seeded.program, by=seeded.hr.user))
     assert (removed.mentor_id, dee.pk) not in pairs(fresh)
 
 
 def test_a_manual_pair_breaking_a_hard_rule_needs_confirmation(seeded: Seeded, solved: MatchRun) -> None:
     dee = seeded.mentees[0]
-    removed = services.proposal_remove(proposal=pair_of(solved, dee.pk), by=seeded.hr.user)
-    check = services.manual_pair_check(run=solved, mentor_id=removed.mentor_id, mentee_id=dee.pk)
+    removed = review.proposal_remove(proposal=pair_of(solved, dee.pk), by=seeded.hr.user)
+    check = review.manual_pair_check(run=solved, mentor_id=removed.mentor_id, mentee_id=dee.pk)
     assert check.broken == ["blocked"]
-    with pytest.raises(services.ConfirmationRequired):
-        services.proposal_create_manual(run=solved, mentor_id=removed.mentor_id, mentee_id=dee.pk, by=seeded.hr.user)
+    with pytest.raises(review.ConfirmationRequired):
+        review.proposal_create_manual(run=solved, mentor_id=removed.mentor_id, mentee_id=dee.pk, by=seeded.hr.user)
     assert not solved.proposals.filter(mentee=dee, status=ProposalStatus.PROPOSED).exists()
-    made = services.proposal_create_manual(
+    made = review.proposal_create_manual(
         run=solved, mentor_id=removed.mentor_id, mentee_id=dee.pk, by=seeded.hr.user, confirm=True
     )
     assert (made.source, made.broken_rules, made.score > 0) == ("manual", ["blocked"], True)
@@ -154,10 +154,10 @@ def test_a_manual_pair_within_the_rules_is_made_without_confirmation(seeded: See
     ada, cy = seeded.mentors[0], seeded.mentors[2]
     dee = seeded.mentees[0]
     for proposal in solved.proposals.filter(mentor=cy) | solved.proposals.filter(mentee=dee):
-        services.proposal_remove(proposal=proposal, by=seeded.hr.user)
-    check = services.manual_pair_check(run=solved, mentor_id=cy.pk, mentee_id=dee.pk)
+        review.proposal_remove(proposal=proposal, by=seeded.hr.user)
+    check = review.manual_pair_check(run=solved, mentor_id=cy.pk, mentee_id=dee.pk)
     assert (check.broken, check.conflicts) == ([], [])
-    made = services.proposal_create_manual(run=solved, mentor_id=cy.pk, mentee_id=dee.pk, by=seeded.hr.user)
+    made = review.proposal_create_manual(run=solved, mentor_id=cy.pk, mentee_id=dee.pk, by=seeded.hr.user)
     assert made.mentor_id == cy.pk
     assert ada.pk != cy.pk
 
@@ -166,7 +166,7 @@ def test_a_manual_pair_cannot_double_book_a_mentee(seeded: Seeded, solved: Match
     dee = seeded.mentees[0]
     other_mentor = next(m for m in seeded.mentors if m.pk != pair_of(solved, dee.pk).mentor_id)
     with pytest.raises(ValidationError, match="already in a pair"):
-        services.proposal_create_manual(
+        review.proposal_create_manual(
             run=solved, mentor_id=other_mentor.pk, mentee_id=dee.pk, by=seeded.hr.user, confirm=True
         )
 
@@ -175,7 +175,7 @@ def test_publishing_notifies_both_people_of_each_pair_in_app_and_by_email(
     seeded: Seeded, solved: MatchRun, eager_tasks: None, mailoutbox: list[Any], django_capture_on_commit_callbacks: Any
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.match_run_publish(run=solved, by=seeded.hr.user) == 3
+        assert publishing.match_run_publish(run=solved, by=seeded.hr.user) == 3
     people = {p.user_id for p in seeded.mentors + seeded.mentees}
     notes = Notification.objects.filter(kind="match_proposed")
     assert set(notes.values_list("recipient_id", flat=True)) == people
@@ -188,15 +188,15 @@ def test_publishing_notifies_both_people_of_each_pair_in_app_and_by_email(
 
 
 def test_a_published_run_is_frozen(seeded: Seeded, solved: MatchRun) -> None:
-    services.match_run_publish(run=solved, by=seeded.hr.user)
+    publishing.match_run_publish(run=solved, by=seeded.hr.user)
     proposal = solved.proposals.first()
     with pytest.raises(ValidationError, match="published"):
-        services.proposal_pin(proposal=proposal, pinned=True, by=seeded.hr.user)
+        review.proposal_pin(proposal=proposal, pinned=True, by=seeded.hr.user)
     with pytest.raises(ValidationError, match="published"):
-        services.match_run_publish(run=solved, by=seeded.hr.user)
+        publishing.match_run_publish(run=solved, by=seeded.hr.user)
 
 
 def test_an_older_run_cannot_be_changed_once_a_newer_one_exists(seeded: Seeded, solved: MatchRun) -> None:
-    finish(services.match_run_start(program=seeded.program, by=seeded.hr.user))
+    finish(runs.match_run_start(program=seeded.program, by=seeded.hr.user))
     with pytest.raises(ValidationError, match="newer run"):
-        services.proposal_remove(proposal=solved.proposals.first(), by=seeded.hr.user)
+        review.proposal_remove(proposal=solved.proposals.first(), by=seeded.hr.user)

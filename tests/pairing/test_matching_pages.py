@@ -7,15 +7,15 @@ from django.test import Client
 from django.urls import reverse
 
 from mentorship.participants import services as participant_services
-from pairing import services
 from pairing.models import MatchRun, Proposal, ProposalStatus
+from pairing.services import publishing, review, runs
 
 from .conftest import Seeded, client_for
 
 
 @pytest.fixture
 def published(seeded: Seeded, solved: MatchRun) -> MatchRun:
-    services.match_run_publish(run=solved, by=seeded.hr.user)
+    publishing.match_run_publish(run=solved, by=seeded.hr.user)
     return solved
 
 
@@ -26,7 +26,7 @@ def test_hr_starts_a_run_and_lands_on_its_page_which_polls_until_done(seeded: Se
     assert response["Location"] == reverse("pairing:run", args=[run.pk])
     page = hr.get(response["Location"]).content.decode()
     assert 'hx-trigger="every 1s"' in page
-    services.match_run_execute(run_id=run.pk)
+    runs.match_run_execute(run_id=run.pk)
     fragment = hr.get(reverse("pairing:run_status", args=[run.pk]), headers={"HX-Request": "true"}).content.decode()
     assert "every 1s" not in fragment
     assert "Proposals" in fragment and "Dee Senior" in fragment
@@ -65,7 +65,7 @@ def test_a_proposal_is_hidden_until_published_and_then_shown_only_to_its_two_peo
     proposal = solved.proposals.select_related("mentor", "mentee").get(mentee=seeded.mentees[0])
     url = reverse("pairing:proposal", args=[proposal.pk])
     assert client_for(proposal.mentee).get(url).status_code == 404
-    services.match_run_publish(run=solved, by=seeded.hr.user)
+    publishing.match_run_publish(run=solved, by=seeded.hr.user)
     assert client_for(proposal.mentee).get(url).status_code == 200
     assert client_for(proposal.mentor).get(url).status_code == 200
     for person in (outsider, seeded.mentees[1], seeded.hr):
@@ -134,7 +134,7 @@ def test_a_manual_pair_page_asks_for_confirmation_when_a_rule_breaks(
 ) -> None:
     dee = seeded.mentees[0]
     removed = solved.proposals.get(mentee=dee)
-    services.proposal_remove(proposal=removed, by=seeded.hr.user)
+    review.proposal_remove(proposal=removed, by=seeded.hr.user)
     url = reverse("pairing:manual_pair", args=[solved.pk])
     data = {"mentor": removed.mentor_id, "mentee": dee.pk, "action": "save"}
     response = hr.post(url, data)
@@ -168,7 +168,7 @@ def test_hr_runs_with_raise_the_weakest_pair_and_sees_its_cost_and_floor_beside_
     hr.post(reverse("pairing:run_start", args=[seeded.program.pk]), {"raise_floor": "on"})
     run = MatchRun.objects.get()
     assert run.parameters["options"] == {"raise_floor": True}
-    services.match_run_execute(run_id=run.pk)
+    runs.match_run_execute(run_id=run.pk)
     run.refresh_from_db()
     floor = run.quality["raise_floor"]
     assert floor["floor_score"] >= floor["floor_before"] and floor["cost"] >= 0

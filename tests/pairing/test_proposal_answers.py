@@ -7,15 +7,15 @@ from django.core.exceptions import ValidationError
 
 from mentorship.mentorships.models import Mentorship, MentorshipStatus
 from mentorship.notifications.models import Notification
-from pairing import services
 from pairing.models import MatchRun, Proposal, ProposalStatus
+from pairing.services import publishing, runs
 
 from .conftest import Seeded
 
 
 @pytest.fixture
 def published(seeded: Seeded, solved: MatchRun) -> MatchRun:
-    services.match_run_publish(run=solved, by=seeded.hr.user)
+    publishing.match_run_publish(run=solved, by=seeded.hr.user)
     return solved
 
 
@@ -25,10 +25,10 @@ def proposal_for(run: MatchRun, mentee: Any) -> Proposal:
 
 def test_when_both_accept_the_pair_becomes_an_active_mentorship(seeded: Seeded, published: MatchRun) -> None:
     proposal = proposal_for(published, seeded.mentees[0])
-    proposal = services.proposal_respond(proposal=proposal, participant=proposal.mentee, accept=True)
+    proposal = publishing.proposal_respond(proposal=proposal, participant=proposal.mentee, accept=True)
     assert proposal.status == ProposalStatus.PUBLISHED
     assert not Mentorship.objects.exists()
-    proposal = services.proposal_respond(proposal=proposal, participant=proposal.mentor, accept=True)
+    proposal = publishing.proposal_respond(proposal=proposal, participant=proposal.mentor, accept=True)
     assert proposal.status == ProposalStatus.ACCEPTED
     mentorship = Mentorship.objects.get()
     assert (mentorship.mentor_id, mentorship.mentee_id, mentorship.proposal_id) == (
@@ -42,16 +42,16 @@ def test_when_both_accept_the_pair_becomes_an_active_mentorship(seeded: Seeded, 
 
 def test_nobody_answers_twice_or_for_someone_else(seeded: Seeded, published: MatchRun) -> None:
     proposal = proposal_for(published, seeded.mentees[0])
-    services.proposal_respond(proposal=proposal, participant=proposal.mentee, accept=True)
+    publishing.proposal_respond(proposal=proposal, participant=proposal.mentee, accept=True)
     with pytest.raises(ValidationError, match="already answered"):
-        services.proposal_respond(proposal=proposal, participant=proposal.mentee, accept=False)
+        publishing.proposal_respond(proposal=proposal, participant=proposal.mentee, accept=False)
     with pytest.raises(ValidationError, match="not yours"):
-        services.proposal_respond(proposal=proposal, participant=seeded.mentees[1], accept=True)
+        publishing.proposal_respond(proposal=proposal, participant=seeded.mentees[1], accept=True)
 
 
 def test_a_decline_returns_both_to_the_pool_and_hr_sees_it(seeded: Seeded, published: MatchRun) -> None:
     proposal = proposal_for(published, seeded.mentees[0])
-    proposal = services.proposal_respond(
+    proposal = publishing.proposal_respond(
         proposal=proposal, participant=proposal.mentee, accept=False, reason="We already work together."
     )
     assert (proposal.status, proposal.declined_by_id, proposal.decline_reason) == (
@@ -60,8 +60,8 @@ def test_a_decline_returns_both_to_the_pool_and_hr_sees_it(seeded: Seeded, publi
         "We already work together.",
     )
     assert Notification.objects.filter(kind="match_declined", recipient=proposal.mentor.user).exists()
-    run = services.match_run_start(program=seeded.program, by=seeded.hr.user)
-    services.match_run_execute(run_id=run.pk)
+    run = runs.match_run_start(program=seeded.program, by=seeded.hr.user)
+    runs.match_run_execute(run_id=run.pk)
     run.refresh_from_db()
     # Only the declined pair's two people were free; they are back, but not with each other.
     assert run.parameters["mentees"] == 1
@@ -71,7 +71,7 @@ def test_a_decline_returns_both_to_the_pool_and_hr_sees_it(seeded: Seeded, publi
 def test_a_proposal_can_be_answered_only_once_published(seeded: Seeded, solved: MatchRun) -> None:
     proposal = proposal_for(solved, seeded.mentees[0])
     with pytest.raises(ValidationError, match="no longer open"):
-        services.proposal_respond(proposal=proposal, participant=proposal.mentee, accept=True)
+        publishing.proposal_respond(proposal=proposal, participant=proposal.mentee, accept=True)
 
 
 def test_a_second_acceptance_cannot_exceed_the_mentors_capacity(seeded: Seeded, published: MatchRun) -> None:
@@ -82,7 +82,7 @@ def test_a_second_acceptance_cannot_exceed_the_mentors_capacity(seeded: Seeded, 
     other = seeded.mentees[1]
     Proposal.objects.filter(mentee=other).update(status=ProposalStatus.DECLINED)
     mentorship_start(program=seeded.program, mentor=proposal.mentor, mentee=other)
-    services.proposal_respond(proposal=proposal, participant=proposal.mentee, accept=True)
+    publishing.proposal_respond(proposal=proposal, participant=proposal.mentee, accept=True)
     with pytest.raises(ValidationError, match="already mentors as many"):
-        services.proposal_respond(proposal=proposal, participant=proposal.mentor, accept=True)
+        publishing.proposal_respond(proposal=proposal, participant=proposal.mentor, accept=True)
     assert Mentorship.objects.filter(mentor=proposal.mentor).count() == 1

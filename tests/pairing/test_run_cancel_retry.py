@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from mentorship import leases
 from mentorship.participants import services as participant_services
-from pairing import services
 from pairing.models import MatchRun, RunStatus
+from pairing.services import runs
 
 from .conftest import Seeded, client_for
 
@@ -20,7 +20,7 @@ RETRY = "Retry this run"
 
 @pytest.fixture
 def queued(seeded: Seeded) -> MatchRun:
-    return services.match_run_start(program=seeded.program, by=seeded.hr.user)
+    return runs.match_run_start(program=seeded.program, by=seeded.hr.user)
 
 
 @pytest.fixture
@@ -54,7 +54,7 @@ def test_the_owner_cancels_a_queued_or_running_run_and_can_start_another(
     queued.refresh_from_db()
     assert (queued.status, queued.cancelled_by) == (RunStatus.CANCELLED, seeded.hr.user)
     # A worker that still gets the message claims nothing.
-    assert services.match_run_execute(run_id=queued.pk) is False
+    assert runs.match_run_execute(run_id=queued.pk) is False
     assert hr.post(reverse("pairing:run_start", args=[seeded.program.pk])).status_code == 302
     assert MatchRun.objects.filter(status=RunStatus.QUEUED).count() == 1
 
@@ -75,13 +75,13 @@ def test_the_owner_retries_a_failed_run_and_the_worker_solves_it(hr: Client, fai
     failed.refresh_from_db()
     assert (failed.status, failed.error, failed.attempts) == (RunStatus.QUEUED, "", 0)
     assert 'hx-trigger="every 1s"' in response.content.decode()
-    assert services.match_run_execute(run_id=failed.pk) is True
+    assert runs.match_run_execute(run_id=failed.pk) is True
     failed.refresh_from_db()
     assert failed.status == RunStatus.DONE
 
 
 def test_no_retry_while_another_run_is_active(seeded: Seeded, hr: Client, failed: MatchRun) -> None:
-    services.match_run_start(program=seeded.program, by=seeded.hr.user)
+    runs.match_run_start(program=seeded.program, by=seeded.hr.user)
     assert RETRY not in hr.get(reverse("pairing:run", args=[failed.pk])).content.decode()
     response = hr.post(reverse("pairing:run_retry", args=[failed.pk]), follow=True)
     assert "already in progress" in response.content.decode()

@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from mentorship.mentorships.models import Mentorship
 from mentorship.notifications.models import Notification
-from pairing import services
 from pairing.models import RequestStatus
+from pairing.services import self_match
 
 from .conftest import Seeded
 
@@ -35,7 +35,7 @@ def login(person: Any) -> Client:
 
 def test_a_mentee_sees_their_best_allowed_mentors_first(open_program: Seeded) -> None:
     dee = open_program.mentees[0]
-    found = services.suggestions_for(open_program.program, dee)
+    found = self_match.suggestions_for(open_program.program, dee)
     ada, cy = open_program.mentors[0], open_program.mentors[2]
     assert [s.partner_id for s in found] == [ada.pk, cy.pk]  # Bo cannot teach generative AI
     assert found[0].pair.score > found[1].pair.score
@@ -43,49 +43,49 @@ def test_a_mentee_sees_their_best_allowed_mentors_first(open_program: Seeded) ->
 
 def test_asking_a_mentor_notifies_them_and_their_acceptance_starts_the_mentorship(open_program: Seeded) -> None:
     dee, ada = open_program.mentees[0], open_program.mentors[0]
-    request = services.self_match_request_create(program=open_program.program, mentee=dee, mentor_id=ada.pk)
+    request = self_match.self_match_request_create(program=open_program.program, mentee=dee, mentor_id=ada.pk)
     assert request.status == RequestStatus.PENDING
     assert abs(request.expires_at - request.created_at - timedelta(days=3)) < timedelta(seconds=1)
     assert Notification.objects.filter(recipient=ada.user, kind="match_request").exists()
     with pytest.raises(ValidationError, match="already have a request waiting"):
-        services.self_match_request_create(
+        self_match.self_match_request_create(
             program=open_program.program, mentee=dee, mentor_id=open_program.mentors[2].pk
         )
-    request = services.self_match_request_respond(request=request, mentor=ada, accept=True)
+    request = self_match.self_match_request_respond(request=request, mentor=ada, accept=True)
     assert request.status == RequestStatus.ACCEPTED
     assert Mentorship.objects.get().pk == request.mentorship_id
     assert Notification.objects.filter(recipient=dee.user, kind="match_request_accepted").exists()
-    assert services.self_match_problem(open_program.program, dee) == "You already have a mentor in this program."
+    assert self_match.self_match_problem(open_program.program, dee) == "You already have a mentor in this program."
 
 
 def test_a_declined_request_lets_the_mentee_ask_someone_else(open_program: Seeded) -> None:
     dee, ada, cy = open_program.mentees[0], open_program.mentors[0], open_program.mentors[2]
-    request = services.self_match_request_create(program=open_program.program, mentee=dee, mentor_id=ada.pk)
-    services.self_match_request_respond(request=request, mentor=ada, accept=False, reason="Full this quarter.")
-    assert [s.partner_id for s in services.suggestions_for(open_program.program, dee)] == [cy.pk]
-    again = services.self_match_request_create(program=open_program.program, mentee=dee, mentor_id=cy.pk)
+    request = self_match.self_match_request_create(program=open_program.program, mentee=dee, mentor_id=ada.pk)
+    self_match.self_match_request_respond(request=request, mentor=ada, accept=False, reason="Full this quarter.")
+    assert [s.partner_id for s in self_match.suggestions_for(open_program.program, dee)] == [cy.pk]
+    again = self_match.self_match_request_create(program=open_program.program, mentee=dee, mentor_id=cy.pk)
     assert again.status == RequestStatus.PENDING
 
 
 def test_only_a_suggested_mentor_can_be_asked(open_program: Seeded) -> None:
     dee, bo = open_program.mentees[0], open_program.mentors[1]
     with pytest.raises(ValidationError, match="suggested mentors"):
-        services.self_match_request_create(program=open_program.program, mentee=dee, mentor_id=bo.pk)
+        self_match.self_match_request_create(program=open_program.program, mentee=dee, mentor_id=bo.pk)
 
 
 def test_self_match_needs_the_program_option(seeded: Seeded) -> None:
     with pytest.raises(ValidationError, match="does not let mentees choose"):
-        services.self_match_request_create(
+        self_match.self_match_request_create(
             program=seeded.program, mentee=seeded.mentees[0], mentor_id=seeded.mentors[0].pk
         )
 
 
 def test_an_unanswered_request_expires(open_program: Seeded) -> None:
     dee, ada = open_program.mentees[0], open_program.mentors[0]
-    request = services.self_match_request_create(program=open_program.program, mentee=dee, mentor_id=ada.pk)
+    request = self_match.self_match_request_create(program=open_program.program, mentee=dee, mentor_id=ada.pk)
     with time_machine.travel(timezone.now() + timedelta(days=3, minutes=1)):
         with pytest.raises(ValidationError, match="expired"):
-            services.self_match_request_respond(request=request, mentor=ada, accept=True)
+            self_match.self_match_request_respond(request=request, mentor=ada, accept=True)
         request.refresh_from_db()
         assert request.status == RequestStatus.EXPIRED
     assert not Mentorship.objects.exists()
@@ -93,10 +93,10 @@ def test_an_unanswered_request_expires(open_program: Seeded) -> None:
 
 def test_the_expiry_sweep_expires_and_tells_the_mentee(open_program: Seeded) -> None:
     dee, ada = open_program.mentees[0], open_program.mentors[0]
-    services.self_match_request_create(program=open_program.program, mentee=dee, mentor_id=ada.pk)
-    assert services.self_match_requests_expire() == 0
+    self_match.self_match_request_create(program=open_program.program, mentee=dee, mentor_id=ada.pk)
+    assert self_match.self_match_requests_expire() == 0
     with time_machine.travel(timezone.now() + timedelta(days=4)):
-        assert services.self_match_requests_expire() == 1
+        assert self_match.self_match_requests_expire() == 1
     assert Notification.objects.filter(recipient=dee.user, kind="match_request_expired").exists()
 
 

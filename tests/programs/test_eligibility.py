@@ -4,9 +4,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from mentorship.participants.orgtree import OrgTree
 from mentorship.programs.eligibility import (
     ineligibility_reason,
-    load_unit_tree,
     programs_open_to,
     units_with_descendants,
 )
@@ -15,7 +15,7 @@ from mentorship.programs.models import ProgramStatus
 
 def test_sub_units_are_found_from_one_query(org, django_assert_num_queries) -> None:
     with django_assert_num_queries(1):
-        tree = load_unit_tree()
+        tree = OrgTree.load()
 
     found = units_with_descendants([org["engineering"].pk], tree)
 

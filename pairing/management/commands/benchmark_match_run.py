@@ -1,5 +1,5 @@
 """End-to-end match run benchmark: build a realistic pool in the database, then time loading it,
-solving it and storing the proposals exactly as a worker does (services.match_run_execute).
+solving it and storing the proposals exactly as a worker does (runs.match_run_execute).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/mentorship_bench \
         python manage.py benchmark_match_run --people 10000
@@ -24,8 +24,8 @@ from mentorship.participants import services as participant_services
 from mentorship.participants.models import WORK_STYLE_QUESTIONS, OrgUnit, Participant
 from mentorship.programs.models import Enrollment, Program, ProgramStatus
 from mentorship.programs.services import complete_matching
-from pairing import services
 from pairing.models import MatchRun
+from pairing.services import runs
 from skills.models import Skill, SkillCategory, SkillEntry
 
 BENCH_DOMAIN = "bench.invalid"
@@ -63,7 +63,7 @@ class Command(BaseCommand):
         try:
             run = MatchRun.objects.create(program=program, status="queued")
             started = time.perf_counter()
-            ok = services.match_run_execute(run_id=run.pk)
+            ok = runs.match_run_execute(run_id=run.pk)
             wall = time.perf_counter() - started
             run.refresh_from_db()
             if not ok:

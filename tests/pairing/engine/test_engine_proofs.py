@@ -13,12 +13,12 @@ from pairing.engine import Person, Rules, SkillEntry, Solution, solve
 from pairing.engine.assign import assign
 from pairing.engine.candidates import find
 from pairing.engine.certify import bipartite, duals, general_bound
+from pairing.engine.explain_for_pair import why_you_two
 from pairing.engine.features import build
 from pairing.engine.model import NEUTRAL_FACTOR, SCORE_SCALE
 from pairing.engine.rules import RULE_TEXT, broken_rules
 from pairing.engine.score import breakdown
 from pairing.engine.solve import choose, pool_people, prepare
-from pairing.explaining import why_you_two
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True)
 SKILLS = (1, 2, 3, 4, 5)

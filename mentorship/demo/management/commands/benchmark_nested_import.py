@@ -25,9 +25,9 @@ from mentorship.imports.models import ImportStatus
 from mentorship.imports.parsing import template_header
 from mentorship.participants.orgtree import OrgTree
 from mentorship.programs.models import Program
-from pairing import services as pairing_services
 from pairing.loading import load_pool
 from pairing.models import MatchRun, RunStatus
+from pairing.services import runs
 
 DOMAIN = "nested.invalid"
 NEW_TEAMS = ("SRE", "Analytics Guild", "Enablement")
@@ -117,7 +117,7 @@ class Command(BaseCommand):
 
     def _pairs(self, program: Program, hr: User) -> list[tuple[int, int]]:
         run = MatchRun.objects.create(program=program, started_by=hr)
-        pairing_services.match_run_execute(run_id=run.pk)
+        runs.match_run_execute(run_id=run.pk)
         run.refresh_from_db()
         if run.status != RunStatus.DONE:
             raise CommandError(f"The match run ended {run.status}: {getattr(run, 'error', '')}")

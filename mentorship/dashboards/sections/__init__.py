@@ -1,0 +1,1 @@
+"""The engagement dashboard's sections: each turns its query rows into headline figures and tables."""
