@@ -3,9 +3,9 @@
 Runs on any Python 3 so that `python3 scripts/start.py` works even where `python3` is older:
 it looks for a newer interpreter and uses that for the virtualenv.
 
-The install says what it is doing and uses uv when it can: uv installs the project's 60-odd
-packages in seconds where pip takes half a minute (measured in the README's "First start"), and
-keeps its downloaded wheels in its own cache for the next clone. uv is fetched from the package
+The install says what it is doing and uses uv when it can: on a 2-core machine with empty caches
+uv installed the project's 63 packages in about 4 s where pip took 28 s (plus 4 s to update
+itself), and uv keeps the downloaded wheels in its own cache for the next clone. uv is fetched from the package
 index by pip, into .venv; where that or uv itself fails (an index only pip is configured for),
 pip does the install.
 """

@@ -193,9 +193,8 @@ def main() -> int:
         # Worker and beat after the demo is seeded, not beside it: on SQLite a worker sending the
         # demo's emails while the demo is written made both wait on the database lock (a restart
         # took 26 s instead of 10).
-        say(f"Starting worker and beat; their logs go to {_shown(LOG_DIR)}/ ...")
-        for name in ("worker", "beat"):
-            processes[name] = start_service(name, python, port, env, logs[name])
+        say(f"Starting the worker; its log goes to {_shown(LOG_DIR)}/worker.log ...")
+        processes["worker"] = start_service("worker", python, port, env, logs["worker"])
 
         def stopped() -> str | None:
             for name, process in processes.items():
@@ -211,6 +210,9 @@ def main() -> int:
             healthy, why = wait_until_healthy(healthz, alive=stopped, timeout=None)
         if not healthy:
             return _report_stopped(why)
+        # Beat last: /healthz does not need it (the worker ran the heartbeat queued above), and
+        # starting it beside the worker slowed both on a 2-core machine.
+        processes["beat"] = start_service("beat", python, port, env, logs["beat"])
         logins = logins_file.read_text() if logins_file.exists() else ""
         print(banner(port=port, logins=logins, seconds=time.monotonic() - STARTED), flush=True)
         while True:

@@ -20,6 +20,8 @@ class Action(models.TextChoices):
     PROPOSAL_UNPINNED = "proposal.unpinned", "Pair unpinned"
     MANUAL_PAIR = "proposal.manual", "Pair made by hand"
     MATCH_RUN_PUBLISHED = "match_run.published", "Pairs published"
+    PAIR_ENDED_BY_HR = "pair.ended_by_hr", "Pair ended by HR"
+    PAIR_REMATCHED = "pair.rematched", "Person re-matched by HR"
     IMPORT_CONFIRMED = "import.confirmed", "Import confirmed"
     PERSON_DEACTIVATED = "person.deactivated", "Person deactivated"
     PERSON_REACTIVATED = "person.reactivated", "Person reactivated"
@@ -33,7 +35,6 @@ class Action(models.TextChoices):
     SSO_LINKED = "sso.linked", "Single sign-on linked to an existing account"
     SSO_ACCOUNT_CREATED = "sso.account_created", "Account created by single sign-on"
     CALENDAR_FEED_RESET = "calendar.feed_reset", "Calendar feed address replaced"
-    MENTORSHIP_ENDED_BY_HR = "mentorship.ended_by_hr", "Pair ended by HR"
 
 
 class AuditEntry(models.Model):

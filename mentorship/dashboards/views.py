@@ -19,6 +19,7 @@ from django.db.models.functions import Concat
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET
 
 from mentorship.audit.models import Action
@@ -35,6 +36,7 @@ from mentorship.participants.orgtree import OrgTree
 from mentorship.participants.reporting import ReportingLines
 from mentorship.participants.roles import is_hr_admin
 from mentorship.programs.models import Enrollment, Program
+from mentorship.programs.services import changeable_program_ids
 
 
 def _require_hr(request: HttpRequest) -> None:
@@ -92,10 +94,20 @@ def _page(
     if request.GET.get("format") == "csv":
         return _csv(dashboard, request.GET.get("table", ""), filename)
     query = urlencode({name: value for name, value in request.GET.items() if name not in ("format", "table")})
+    # The at-risk list offers End and Re-match only for programs the viewer may change (the rule
+    # of `hr_may_change_pair`), read once and only when the list has rows.
+    changeable = SimpleLazyObject(lambda: changeable_program_ids(request.user))
     return render(
         request,
         template,
-        {"dashboard": dashboard, "form": form, "query": query, "filtered": bool(form.filters()), **context},
+        {
+            "dashboard": dashboard,
+            "form": form,
+            "query": query,
+            "filtered": bool(form.filters()),
+            "changeable_programs": changeable,
+            **context,
+        },
     )
 
 

@@ -138,6 +138,15 @@ def can_change_program(user: Any, program: Program) -> bool:
     return any(owner.pk == user.pk for owner in program.owners.all())
 
 
+def changeable_program_ids(user: Any) -> set[int]:
+    """The programs `can_change_program` admits `user` to, from one query: for pages that list
+    many programs' rows and show a change only where it is allowed."""
+    programs = Program.objects.all() if getattr(settings, "PROGRAMS_ANY_HR_ADMIN_MAY_EDIT", False) else None
+    if programs is None:
+        programs = Program.objects.filter(owners=user.pk)
+    return set(programs.values_list("pk", flat=True))
+
+
 def _apply_kind_defaults(data: dict[str, Any]) -> dict[str, Any]:
     kind = data["kind"]
     months, cadence, capacity = defaults.DEFAULT_SHAPE[kind]

@@ -64,22 +64,3 @@ def mentorship_for(user: Any, pk: int, *, hr_may_read: bool = False) -> Workspac
 def members_filter(participant: Participant) -> Q:
     """Mentorships `participant` is one of the two people of."""
     return Q(mentor=participant) | Q(mentee=participant)
-
-
-def owned_program_ids(user: Any) -> frozenset[int]:
-    """The programs `user` is an HR owner of; read once per request (kept on the user object)."""
-    if not getattr(user, "is_authenticated", False):
-        return frozenset()
-    cached: frozenset[int] | None = getattr(user, "_owned_program_ids", None)
-    if cached is None:
-        cached = frozenset(user.owned_programs.values_list("pk", flat=True))
-        user._owned_program_ids = cached
-    return cached
-
-
-def hr_may_end(user: Any, program_id: int) -> bool:
-    """May `user` end, as HR, a pair of program `program_id`? Only the program's HR owners.
-
-    The one predicate the end view and the "End" buttons both ask, so a button is shown exactly
-    when the view would accept it."""
-    return program_id in owned_program_ids(user)

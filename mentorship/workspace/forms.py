@@ -249,14 +249,3 @@ class EndForm(forms.Form):
         if data.get("outcome") == "early" and not data.get("reason"):
             self.add_error("reason", "Tell us why it ended early: choose a reason from the list.")
         return data
-
-
-class HrEndForm(forms.Form):
-    """HR ends a pair: always early, always with a reason (completion is the pair's to declare)."""
-
-    reason = forms.ChoiceField(
-        choices=[("", "Choose a reason")] + [(r.value, r.label) for r in EARLY_REASONS],
-        label="Why does this pair end?",
-        help_text="Both people are told, and asked for the final check-in.",
-        error_messages={"required": "Say why the pair ends: choose a reason from the list."},
-    )

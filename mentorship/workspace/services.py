@@ -15,14 +15,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mentorship.accounts.models import User
-from mentorship.audit.models import Action
-from mentorship.audit.services import audit_record
 from mentorship.mentorships.models import EndReason, Mentorship, MentorshipStatus
 from mentorship.notifications.services import notify
 from mentorship.participants.models import Participant
 from mentorship.participants.roles import HR_ADMIN_GROUP
 from mentorship.workspace import queries
-from mentorship.workspace.access import hr_may_end
 from mentorship.workspace.models import (
     CheckIn,
     CheckInKind,
@@ -531,54 +528,4 @@ def mentorship_end(*, mentorship: Mentorship, by: Participant, completed: bool, 
         dedupe_key=f"ended:{locked.pk}:{partner.pk}",
     )
     mentorship.status, mentorship.ended_at, mentorship.end_reason = locked.status, locked.ended_at, locked.end_reason
-    return mentorship
-
-
-@transaction.atomic
-def mentorship_end_by_hr(*, mentorship: Mentorship, by: User, reason: str) -> Mentorship:
-    """HR, as an owner of the program, ends a pair early with a reason from the list.
-
-    Audited, and both people are told as when a member ends it, then asked for the final check-in.
-    """
-    locked_pair = (
-        Mentorship.objects.select_for_update(of=("self",))
-        .select_related("program", "mentor__user", "mentee__user")
-        .get(pk=mentorship.pk)
-    )
-    if not hr_may_end(by, locked_pair.program_id):
-        raise ValidationError("Only the program's HR owners can end its pairs.")
-    if not locked_pair.is_active:
-        raise ValidationError("This mentorship has already ended.")
-    if reason not in {r.value for r in EARLY_REASONS}:
-        raise ValidationError({"reason": "Say why the pair ends: choose a reason from the list."})
-    locked_pair.status, locked_pair.ended_at, locked_pair.end_reason = (
-        MentorshipStatus.ENDED_EARLY,
-        timezone.now(),
-        reason,
-    )
-    locked_pair.save(update_fields=["status", "ended_at", "end_reason"])
-    audit_record(
-        action=Action.MENTORSHIP_ENDED_BY_HR,
-        actor=by,
-        program=locked_pair.program_id,
-        obj=locked_pair,
-        summary=f"Ended early: {reason}",
-    )
-    for person in (locked_pair.mentor, locked_pair.mentee):
-        notify(
-            recipient=person.user,
-            kind="mentorship_ended",
-            title=f"The HR team ended your mentorship in {locked_pair.program.name}",
-            body=(
-                f"The program's HR team ended your mentorship ({EndReason(reason).label.lower()}). "
-                "Please answer the final check-in: it takes two minutes and shows what you both gained."
-            ),
-            url=reverse("workspace:check_in", args=[locked_pair.pk, CheckInKind.FINAL]),
-            dedupe_key=f"ended:{locked_pair.pk}:{person.pk}",
-        )
-    mentorship.status, mentorship.ended_at, mentorship.end_reason = (
-        locked_pair.status,
-        locked_pair.ended_at,
-        locked_pair.end_reason,
-    )
     return mentorship

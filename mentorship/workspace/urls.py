@@ -5,7 +5,7 @@ Reminder emails link to these names, so they are part of the contract: keep them
 
 from django.urls import path
 
-from mentorship.workspace import views
+from mentorship.workspace import hr_views, views
 
 app_name = "workspace"
 urlpatterns = [
@@ -22,5 +22,6 @@ urlpatterns = [
     path("<int:pk>/fit/", views.fit_check, name="fit_check"),
     path("<int:pk>/check-in/<str:kind>/", views.check_in, name="check_in"),
     path("<int:pk>/end/", views.end, name="end"),
-    path("<int:pk>/end/hr/", views.hr_end, name="hr_end"),
+    path("<int:pk>/end-by-hr/", hr_views.hr_end, name="hr_end"),
+    path("<int:pk>/rematch/", hr_views.rematch, name="hr_rematch"),
 ]

@@ -17,10 +17,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from mentorship.core.forms import add_service_errors
-from mentorship.mentorships.models import Mentorship
 from mentorship.participants.models import Participant
 from mentorship.workspace import queries, services
-from mentorship.workspace.access import Workspace, hr_may_end, mentorship_for
+from mentorship.workspace.access import Workspace, mentorship_for
 from mentorship.workspace.forms import (
     AgreementForm,
     CheckInForm,
@@ -28,7 +27,6 @@ from mentorship.workspace.forms import (
     FitCheckForm,
     GoalForm,
     GoalProgressForm,
-    HrEndForm,
     PrivateNoteForm,
     RatingForm,
     SessionForm,
@@ -454,33 +452,6 @@ def end(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Your mentorship has ended. One last step: the final check-in.")
             return redirect("workspace:check_in", pk, CheckInKind.FINAL)
     return render(request, "workspace/end.html", {"ws": ws, "form": form}, status=_status(form))
-
-
-@login_required
-def hr_end(request: HttpRequest, pk: int) -> HttpResponse:
-    """An HR owner of the program ends a pair (the "End" action of the pairs-at-risk table)."""
-    mentorship = Mentorship.objects.select_related("program", "mentor__user", "mentee__user").filter(pk=pk).first()
-    if mentorship is None or not hr_may_end(request.user, mentorship.program_id):
-        raise Http404("No such mentorship.")
-    if not mentorship.is_active:
-        messages.info(request, "This mentorship has already ended.")
-        return redirect(_workspace_url(pk))
-    form = HrEndForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.mentorship_end_by_hr(
-                mentorship=mentorship,
-                by=request.user,  # type: ignore[arg-type]  # login_required
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request, f"The pair {mentorship.mentor.name} and {mentorship.mentee.name} has ended; both were told."
-            )
-            return redirect("dashboards:program", mentorship.program_id)
-    return render(request, "workspace/hr_end.html", {"mentorship": mentorship, "form": form}, status=_status(form))
 
 
 def _status(form: object) -> int:

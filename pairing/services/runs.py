@@ -53,12 +53,6 @@ def can_run_matching(user: Any, program: Program) -> bool:
     return bool(is_hr_admin(user) and can_change_program(user, program))
 
 
-def can_start_run(user: Any, program: Program) -> bool:
-    """May `user` start a match run for `program` now? The "Re-match" links ask this, so they
-    show only where starting a run would be accepted."""
-    return program.status in MATCHABLE_STATUSES and can_run_matching(user, program)
-
-
 def lock_program(program: Program) -> Program:
     return Program.objects.select_for_update().get(pk=program.pk)
 

@@ -91,8 +91,8 @@ def test_a_second_view_of_a_dashboard_runs_none_of_its_queries_and_shows_the_sam
 
     assert second.content.count(b"<tr>") == first.content.count(b"<tr>") > 0
     # Only the request's own reads remain: session, user, profile, HR role, the filters' units
-    # and programs, and the navigation's questions.
-    assert len(second_queries.captured_queries) <= 7 < len(first_queries.captured_queries)
+    # and programs, the navigation's questions, and the programs HR may change (the at-risk actions).
+    assert len(second_queries.captured_queries) <= 8 < len(first_queries.captured_queries)
 
 
 def test_a_managers_second_view_reads_none_of_their_subtrees_records(

@@ -13,9 +13,10 @@ pytestmark = pytest.mark.django_db
 
 # Session, user, participant (onboarding), the HR check and the unread count come with every page.
 # The filters' org units and programs are one query; the at-risk list reads its people's names in
-# one more (HR and program pages).
-HR_PAGE_QUERIES = 15  # the navigation asks once whether the viewer manages anyone
-PROGRAM_PAGE_QUERIES = 17  # and the goals and the colleagues outside programs for the reading
+# one more, and which programs the viewer may change (its End and Re-match) in another (HR and
+# program pages).
+HR_PAGE_QUERIES = 16  # the navigation asks once whether the viewer manages anyone
+PROGRAM_PAGE_QUERIES = 18  # and the goals and the colleagues outside programs for the reading
 COMPARE_PAGE_QUERIES = 12  # growth: the measured goals, and colleagues outside programs (evidence)
 # Without a program filter; with one, reminders (not tied to programs) are skipped. 15 for the view
 # (the reporting lines and the team's names are two reads; the lines come from the dashboard cache
@@ -26,14 +27,15 @@ TEAM_CSV_QUERIES = 14  # one table: only its query runs, for the view and for it
 MINE_PAGE_QUERIES = 9
 
 
-def test_hr_sees_every_figure_chart_and_the_pair_at_risk(hr_client: Any, world: World) -> None:
+def test_hr_sees_every_figure_chart_and_the_pair_at_risk(hr_client: Any, world: World, hr_admin: Participant) -> None:
+    world.program.owners.add(hr_admin.user)  # HR of the program: End and Re-match are theirs
     response = hr_client.get("/dashboards/")
     body = response.content.decode()
     assert response.status_code == 200
     assert body.count('<svg class="chart" role="img"') >= 6
     assert "<title id=" in body and "<desc id=" in body
     assert "Two missed cycles" in body
-    assert f"/matching/programs/{world.program.pk}/" in body  # re-match
+    assert "/rematch/" in body and "/end-by-hr/" in body  # HR of the program: re-match or end the pair
 
 
 def test_filters_stay_in_the_url_and_in_the_csv_links(hr_client: Any, world: World, org: dict[str, OrgUnit]) -> None:
