@@ -24,6 +24,16 @@ class RunStatus(models.TextChoices):
 ACTIVE_RUN_STATUSES = (RunStatus.QUEUED, RunStatus.RUNNING)
 
 
+class RunStage(models.TextChoices):
+    LOADING = "loading", "Loading the pool"
+    SCORING = "scoring", "Scoring and solving"
+    STORING = "storing", "Storing the pairs"
+
+
+# How far along each stage starts, in percent: loading is quick, the engine takes most of the time.
+STAGE_PERCENT = {RunStage.LOADING: 5, RunStage.SCORING: 20, RunStage.STORING: 90}
+
+
 class MatchRun(models.Model):
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="match_runs")
     status = models.CharField(max_length=9, choices=RunStatus.choices, default=RunStatus.QUEUED)
@@ -34,6 +44,10 @@ class MatchRun(models.Model):
     quality = models.JSONField(default=dict, blank=True)  # engine Solution.quality
     skill_gaps = models.JSONField(default=list, blank=True)  # wanted skills nobody in the pool can teach
     timings = models.JSONField(default=dict, blank=True)  # seconds per stage
+    # Where the worker is, for the progress bar: written at stage boundaries (a few cheap UPDATEs
+    # per run), so it survives a page refresh and shows on any web worker.
+    progress_stage = models.CharField(max_length=8, choices=RunStage.choices, blank=True, editable=False)
+    progress_percent = models.PositiveSmallIntegerField(default=0, editable=False)
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)

@@ -25,10 +25,12 @@ from pairing.engine.gaps import skill_gaps
 from pairing.loading import Pool, load_pool
 from pairing.models import (
     ACTIVE_RUN_STATUSES,
+    STAGE_PERCENT,
     MatchRun,
     Proposal,
     ProposalSource,
     ProposalStatus,
+    RunStage,
     RunStatus,
     UnmatchedPerson,
 )
@@ -218,6 +220,7 @@ def match_run_execute(*, run_id: int) -> bool:
         return False
     try:
         with leases.Heartbeat(MatchRun, pk=run_id, token=token) as heartbeat:
+            _progress(run_id, token, RunStage.LOADING)
             run = MatchRun.objects.select_related("program").get(pk=run_id)
             kept = list(run.proposals.values_list("mentor_id", "mentee_id"))
             timings: dict[str, float] = {}
@@ -227,8 +230,10 @@ def match_run_execute(*, run_id: int) -> bool:
                 pool.rules = dataclasses.replace(pool.rules, raise_floor=True)
             timings["load"] = time.perf_counter() - started
             heartbeat.check()
+            _progress(run_id, token, RunStage.SCORING)
             solution = engine.solve(pool.mentors, pool.mentees, pool.rules, timings=timings)
             heartbeat.check()
+            _progress(run_id, token, RunStage.STORING)
             kept_total = sum(run.proposals.values_list("score", flat=True))
             _store(run, pool, solution, token=token, kept_total=kept_total, timings=timings)
     except leases.LeaseLost:
@@ -239,6 +244,13 @@ def match_run_execute(*, run_id: int) -> bool:
         leases.job_fail(MatchRun, pk=run_id, token=token, error=f"{type(error).__name__}: {error}")
         return False
     return True
+
+
+def _progress(run_id: int, token: str, stage: RunStage) -> None:
+    """Record the stage the worker starts: one UPDATE, only while the lease is ours."""
+    MatchRun.objects.filter(pk=run_id, lease_token=token).update(
+        progress_stage=stage, progress_percent=STAGE_PERCENT[stage]
+    )
 
 
 @transaction.atomic
@@ -271,6 +283,7 @@ def _store(
     timings["store"] = time.perf_counter() - started
     run.timings = {stage: round(seconds, 3) for stage, seconds in timings.items()}
     run.status = RunStatus.DONE
+    run.progress_stage, run.progress_percent = "", 100
     run.finished_at = timezone.now()
     run.lease_token, run.lease_expires_at = "", None
     run.save()
