@@ -91,9 +91,21 @@ def _progress_key(job_id: int) -> str:
 def import_progress(*, job: ImportJob) -> int:
     """Rows processed so far. While an import runs its transaction is still open, so other
     connections cannot see the job row change: progress goes through the shared cache instead."""
-    if job.status == ImportStatus.RUNNING:
-        return max(job.processed_rows, int(cache.get(_progress_key(job.pk)) or 0))
-    return job.processed_rows
+    return import_progress_stage(job=job)[1]
+
+
+def import_progress_stage(*, job: ImportJob) -> tuple[str, int]:
+    """The stage ("checking" the rows again, then "writing" them) and the rows written so far;
+    one cache read. ("", rows) when the job is not running."""
+    if job.status != ImportStatus.RUNNING:
+        return "", job.processed_rows
+    stage_key, done_key = _stage_key(job.pk), _progress_key(job.pk)
+    found = cache.get_many([stage_key, done_key])
+    return str(found.get(stage_key) or "checking"), max(job.processed_rows, int(found.get(done_key) or 0))
+
+
+def _stage_key(job_id: int) -> str:
+    return f"imports:stage:{job_id}"
 
 
 # Loading what is already there --------------------------------------------------------------------
@@ -464,16 +476,19 @@ def import_job_run(*, job_id: int) -> None:
         _progress_clear(job_id)
 
 
-def _progress_set(job_id: int, done: int) -> None:
+def _progress_set(job_id: int, done: int, *, stage: str | None = None) -> None:
     try:
-        cache.set(_progress_key(job_id), done, timeout=3600)
+        values: dict[str, Any] = {_progress_key(job_id): done}
+        if stage is not None:  # written at the two stage boundaries only
+            values[_stage_key(job_id)] = stage
+        cache.set_many(values, timeout=3600)
     except Exception:  # progress is a nicety: the import goes on without it
         logger.warning("Could not record the progress of import job %s", job_id, exc_info=True)
 
 
 def _progress_clear(job_id: int) -> None:
     try:
-        cache.delete(_progress_key(job_id))
+        cache.delete_many([_progress_key(job_id), _stage_key(job_id)])
     except Exception:  # it expires by itself
         logger.warning("Could not clear the progress of import job %s", job_id, exc_info=True)
 
@@ -488,6 +503,7 @@ def _drift(job: ImportJob, tree_changes: dict[str, Any]) -> list[Problem]:
 
 
 def _run(job: ImportJob, *, token: str, heartbeat: leases.Heartbeat) -> None:
+    _progress_set(job.pk, 0, stage="checking")
     parsed = _parse(bytes(job.content), job)
     check = _check(parsed, job)
     problems, plans, people, tree = check.problems, check.plans, check.people, check.tree
@@ -506,6 +522,7 @@ def _run(job: ImportJob, *, token: str, heartbeat: leases.Heartbeat) -> None:
     levels = _managers_first([plan for plan in plans if plan.user is None or plan.participant is None])
     updates = [plan for plan in plans if plan.action == "update" and plan.participant is not None]
     done = len(plans) - sum(map(len, levels)) - len(updates)  # unchanged rows need no work
+    _progress_set(job.pk, done, stage="writing")
 
     def report(batch: Sequence[_RowPlan]) -> None:
         nonlocal done

@@ -208,10 +208,10 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
             # Swap the result page into <main> without a reload, and put its URL in the address bar.
             return HttpResponseLocation(url, target="#main", select="#main", swap="outerHTML")
         return redirect(url)
-    processed = services.import_progress(job=job)
+    stage, processed = services.import_progress_stage(job=job)
     percent = int(100 * processed / job.total_rows) if job.total_rows else 0
     template = "imports/progress.html#progress" if request.htmx else "imports/progress.html"  # type: ignore[attr-defined]
-    return render(request, template, {"job": job, "processed": processed, "percent": percent})
+    return render(request, template, {"job": job, "processed": processed, "percent": percent, "stage": stage})
 
 
 @hr_admin_required

@@ -157,6 +157,22 @@ def test_a_queued_job_shows_a_progress_bar_that_polls(hr_client: Client) -> None
     assert "<html" not in fragment
 
 
+def test_the_progress_bar_says_the_stage_checking_then_writing(hr_client: Client) -> None:
+    job = services.import_job_create(file_name="t.csv", content=team_csv(4), by=_hr())
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.RUNNING)
+    url = reverse("imports:progress", args=[job.pk])
+    services._progress_set(job.pk, 0, stage="checking")  # what the worker writes first
+    checking = hr_client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert "Checking 4 rows" in checking and 'value="0">0%' in checking
+    services._progress_set(job.pk, 0, stage="writing")
+    services._progress_set(job.pk, 3)  # a batch written: the stage stays
+    writing = hr_client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert "Writing rows: 3 of 4 (75%)" in writing and 'value="3">75%' in writing
+    assert "Writing rows: 3 of 4 (75%)" in hr_client.get(url).content.decode()  # a refresh shows the same
+    job.refresh_from_db()
+    assert services.import_progress_stage(job=job) == ("writing", 3)
+
+
 def test_the_result_page_lists_created_updated_and_unchanged_people(
     hr_client: Client, junior_mentor: Participant
 ) -> None:
