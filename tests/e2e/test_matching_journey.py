@@ -48,7 +48,9 @@ def test_hr_matches_pins_resolves_and_publishes_then_the_pair_accepts(
     pinned = second_run.proposals.get(pinned=True)
     assert (pinned.mentor.name, pinned.mentee.name) == ("Cy Junior", "Fay Senior")
 
-    hr.get_by_role("button", name="Publish 3 pairs").click()
+    hr.get_by_role("link", name="Publish 3 pairs…").click()
+    expect(hr.get_by_text("3 pairs, 6 emails.")).to_be_visible()  # it says what will happen first
+    hr.get_by_role("button", name="Publish and send 6 emails").click()
     expect(hr.get_by_text("Published 3 pairs")).to_be_visible()
 
     dee = seeded.mentees[0]
