@@ -3,6 +3,7 @@
 from django import template
 
 from pairing import wording
+from pairing.services.review import BROKEN_RULE_WORDS
 
 register = template.Library()
 
@@ -18,3 +19,9 @@ def hr_words(text: str) -> str:
     """An engine sentence about "you" told about "them", as a sentence: `{{ row.text|hr_words }}`."""
     sentence = wording.third_person(text)
     return sentence[:1].upper() + sentence[1:]
+
+
+@register.filter
+def broken_rule_words(codes: list[str]) -> list[str]:
+    """The rules a hand-made pair breaks, as the manual-pair page words them (never raw codes)."""
+    return [BROKEN_RULE_WORDS.get(code, code) for code in codes]

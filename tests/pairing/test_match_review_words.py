@@ -120,3 +120,14 @@ def test_pin_and_remove_are_real_buttons_in_post_forms(seeded: Seeded, solved: M
     pin = reverse("pairing:proposal_pin", args=[solved.pk, proposal.pk])
     assert re.search(rf'<form method="post" action="{pin}"[^>]*>.*?<button type="submit" class="button', page, re.S)
     assert 'class="link-button">Pin' not in page and 'class="link-button">Remove' not in page
+
+
+def test_a_hand_made_pair_says_which_rule_it_breaks_in_words(seeded: Seeded, solved: MatchRun, hr: Client) -> None:
+    dee = seeded.mentees[0]
+    removed = review.proposal_remove(proposal=solved.proposals.get(mentee=dee), by=seeded.hr.user)
+    review.proposal_create_manual(
+        run=solved, mentor_id=removed.mentor_id, mentee_id=dee.pk, by=seeded.hr.user, confirm=True
+    )
+    page = hr.get(reverse("pairing:run", args=[solved.pk])).content.decode()
+    assert "<li>This pair was removed or declined earlier in this program.</li>" in page
+    assert "breaking: blocked" not in page
