@@ -7,10 +7,12 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from mentorship.accounts.http import AuthenticatedHttpRequest
+from mentorship.participants.access import participant_or_404
 from mentorship.participants.roles import is_hr_admin, is_manager
 from mentorship.programs.eligibility import programs_open_to
 from mentorship.programs.models import Enrollment, Program, ProgramStatus
@@ -22,9 +24,9 @@ USEFUL_INVENTORY_SIZE = 5
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Tells each role what to do next: fill the profile and skills, join a program, run one."""
-    participant = request.user.participant  # type: ignore[union-attr]
+    participant = participant_or_404(request)
     hr = is_hr_admin(request.user)
     enrollments = list(Enrollment.objects.filter(participant=participant, withdrawn_at=None).select_related("program"))
     enrolled_ids = {e.program_id for e in enrollments}

@@ -14,19 +14,22 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from mentorship.participants.models import Participant, org_unit_labels
+from mentorship.accounts.http import AuthenticatedHttpRequest
+from mentorship.participants.access import participant_or_404
+from mentorship.participants.models import org_unit_labels
 from mentorship.participants.orgtree import OrgTree
 from mentorship.programs.eligibility import units_with_descendants
 from mentorship.programs.models import Enrollment, EnrollmentRole, Program, ProgramStatus
+from pairing.access import program_for_runs, proposal_for, run_for_hr, self_match_request_for
 from pairing.engine.explain_for_pair import why_you_two
 from pairing.forms import ManualPairForm, ProposalFilterForm, RequestForm, ResponseForm, RunStartForm
 from pairing.models import (
@@ -46,61 +49,7 @@ LEARNING_ROLES = (EnrollmentRole.MENTEE, EnrollmentRole.BOTH)
 TEACHING_ROLES = (EnrollmentRole.MENTOR, EnrollmentRole.BOTH)
 
 
-# --- Access --------------------------------------------------------------------------------------
-
-
-def _program_for_hr(request: HttpRequest, pk: int, *, to_change: bool = False) -> Program:
-    program = get_object_or_404(Program.objects.prefetch_related("owners"), pk=pk)
-    if not runs.can_view_runs(request.user, program):
-        raise Http404("No such program.")
-    if to_change and not runs.can_run_matching(request.user, program):
-        raise PermissionDenied("Only the program's owners may run matching.")
-    return program
-
-
-def _run_for_hr(request: HttpRequest, pk: int, *, to_change: bool = False) -> MatchRun:
-    run = get_object_or_404(MatchRun.objects.select_related("program", "started_by", "published_by"), pk=pk)
-    run.program = _program_for_hr(request, run.program_id, to_change=to_change)
-    return run
-
-
-def _me(request: HttpRequest) -> Participant:
-    participant = getattr(request.user, "participant", None)
-    if participant is None:
-        raise Http404("No such page.")
-    return participant
-
-
-def _proposal_for(request: HttpRequest, pk: int) -> Proposal:
-    """A published proposal, for its two people only (404 for everyone else, HR included: HR
-    reviews proposals on the run page)."""
-    me = _me(request)
-    proposal = (
-        Proposal.objects.select_related(
-            "run__program", "mentor__user", "mentor__org_unit", "mentee__user", "mentee__org_unit"
-        )
-        .filter(Q(mentor=me) | Q(mentee=me), pk=pk)
-        .exclude(status__in=[ProposalStatus.PROPOSED, ProposalStatus.REMOVED])
-        .first()
-    )
-    if proposal is None:
-        raise Http404("No such proposal.")
-    return proposal
-
-
-def _request_for(request: HttpRequest, pk: int) -> SelfMatchRequest:
-    me = _me(request)
-    found = (
-        SelfMatchRequest.objects.select_related("program", "mentor__user", "mentee__user", "mentorship")
-        .filter(Q(mentor=me) | Q(mentee=me), pk=pk)
-        .first()
-    )
-    if found is None:
-        raise Http404("No such request.")
-    return found
-
-
-def _back(request: HttpRequest, fallback: str) -> HttpResponse:
+def _back(request: AuthenticatedHttpRequest, fallback: str) -> HttpResponse:
     target = request.POST.get("next", "")
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return redirect(target)
@@ -108,7 +57,7 @@ def _back(request: HttpRequest, fallback: str) -> HttpResponse:
 
 
 @contextmanager
-def _reporting(request: HttpRequest) -> Iterator[None]:
+def _reporting(request: AuthenticatedHttpRequest) -> Iterator[None]:
     """Run the block; a ValidationError from a service ends it and becomes error messages."""
     try:
         yield
@@ -121,8 +70,8 @@ def _reporting(request: HttpRequest) -> Iterator[None]:
 
 
 @login_required
-def program_runs(request: HttpRequest, program_id: int) -> HttpResponse:
-    program = _program_for_hr(request, program_id)
+def program_runs(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
+    program = program_for_runs(request, program_id)
     # The same pair count as the run page: every live proposal, kept and hand-made ones included.
     all_runs = (
         MatchRun.objects.filter(program=program)
@@ -147,8 +96,8 @@ def program_runs(request: HttpRequest, program_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def run_start(request: HttpRequest, program_id: int) -> HttpResponse:
-    program = _program_for_hr(request, program_id, to_change=True)
+def run_start(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
+    program = program_for_runs(request, program_id, to_change=True)
     form = RunStartForm(request.POST)
     if not form.is_valid():  # a checkbox cannot really fail; a hostile value is a 400
         messages.error(request, "The run options were not understood.")
@@ -156,7 +105,7 @@ def run_start(request: HttpRequest, program_id: int) -> HttpResponse:
     with _reporting(request):
         run = runs.match_run_start(
             program=program,
-            by=request.user,  # type: ignore[arg-type]
+            by=request.user,
             raise_floor=form.cleaned_data["raise_floor"],
         )
         _say_how_it_starts(
@@ -166,7 +115,7 @@ def run_start(request: HttpRequest, program_id: int) -> HttpResponse:
     return redirect("pairing:program_runs", program.pk)
 
 
-def _say_how_it_starts(request: HttpRequest, run: MatchRun, what: str, started: str) -> None:
+def _say_how_it_starts(request: AuthenticatedHttpRequest, run: MatchRun, what: str, started: str) -> None:
     """Say whether a worker has the run; with the broker down the run waits, saved, for the
     recovery pass to hand it over."""
     run.refresh_from_db(fields=["enqueued_at"])
@@ -180,20 +129,20 @@ def _say_how_it_starts(request: HttpRequest, run: MatchRun, what: str, started: 
 
 @require_POST
 @login_required
-def run_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    run = _run_for_hr(request, pk, to_change=True)
+def run_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    run = run_for_hr(request, pk, to_change=True)
     with _reporting(request):
-        runs.match_run_cancel(run=run, by=request.user)  # type: ignore[arg-type]
+        runs.match_run_cancel(run=run, by=request.user)
         messages.success(request, "Run cancelled. The program is free for a new run.")
     return redirect("pairing:run", run.pk)
 
 
 @require_POST
 @login_required
-def run_retry(request: HttpRequest, pk: int) -> HttpResponse:
-    run = _run_for_hr(request, pk, to_change=True)
+def run_retry(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    run = run_for_hr(request, pk, to_change=True)
     with _reporting(request):
-        run = runs.match_run_retry(run=run, by=request.user)  # type: ignore[arg-type]
+        run = runs.match_run_retry(run=run, by=request.user)
         _say_how_it_starts(request, run, "Retry", "Retry started. Results appear here as soon as the run finishes.")
     return redirect("pairing:run", run.pk)
 
@@ -228,7 +177,7 @@ def _editable(run: MatchRun, user: Any) -> bool:
     return runs.run_change_refusal(run) is None and runs.can_run_matching(user, run.program)
 
 
-def _run_context(request: HttpRequest, run: MatchRun) -> dict[str, Any]:
+def _run_context(request: AuthenticatedHttpRequest, run: MatchRun) -> dict[str, Any]:
     context: dict[str, Any] = {
         "run": run,
         "program": run.program,
@@ -271,23 +220,23 @@ def _run_context(request: HttpRequest, run: MatchRun) -> dict[str, Any]:
 
 
 @login_required
-def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    run = _run_for_hr(request, pk)
+def run_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    run = run_for_hr(request, pk)
     context = _run_context(request, run)
-    if request.htmx and request.htmx.target == "proposals":  # type: ignore[attr-defined]
+    if request.htmx and request.htmx.target == "proposals":
         return render(request, "pairing/run.html#proposals", context)
     return render(request, "pairing/run.html", context)
 
 
 @login_required
-def run_status(request: HttpRequest, pk: int) -> HttpResponse:
+def run_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The polled fragment: progress while the run works, then its results in place."""
-    run = _run_for_hr(request, pk)
+    run = run_for_hr(request, pk)
     return render(request, "pairing/run.html#run_body", _run_context(request, run))
 
 
-def _row_or_back(request: HttpRequest, run: MatchRun, proposal: Proposal) -> HttpResponse:
-    if request.htmx:  # type: ignore[attr-defined]
+def _row_or_back(request: AuthenticatedHttpRequest, run: MatchRun, proposal: Proposal) -> HttpResponse:
+    if request.htmx:
         proposal = Proposal.objects.select_related(
             "mentor__user", "mentee__user", "mentor__org_unit", "mentee__org_unit"
         ).get(pk=proposal.pk)
@@ -298,25 +247,25 @@ def _row_or_back(request: HttpRequest, run: MatchRun, proposal: Proposal) -> Htt
 
 @require_POST
 @login_required
-def proposal_pin(request: HttpRequest, pk: int, proposal_id: int) -> HttpResponse:
-    run = _run_for_hr(request, pk, to_change=True)
+def proposal_pin(request: AuthenticatedHttpRequest, pk: int, proposal_id: int) -> HttpResponse:
+    run = run_for_hr(request, pk, to_change=True)
     proposal = get_object_or_404(Proposal, pk=proposal_id, run=run)
     with _reporting(request):
         proposal = review.proposal_pin(
             proposal=proposal,
             pinned=request.POST.get("pinned") == "1",
-            by=request.user,  # type: ignore[arg-type]
+            by=request.user,
         )
     return _row_or_back(request, run, proposal)
 
 
 @require_POST
 @login_required
-def proposal_remove(request: HttpRequest, pk: int, proposal_id: int) -> HttpResponse:
-    run = _run_for_hr(request, pk, to_change=True)
+def proposal_remove(request: AuthenticatedHttpRequest, pk: int, proposal_id: int) -> HttpResponse:
+    run = run_for_hr(request, pk, to_change=True)
     proposal = get_object_or_404(Proposal, pk=proposal_id, run=run)
     with _reporting(request):
-        proposal = review.proposal_remove(proposal=proposal, by=request.user)  # type: ignore[arg-type]
+        proposal = review.proposal_remove(proposal=proposal, by=request.user)
     return _row_or_back(request, run, proposal)
 
 
@@ -345,8 +294,8 @@ def _manual_choices(program: Program) -> tuple[list[tuple[int, str]], list[tuple
 
 
 @login_required
-def manual_pair(request: HttpRequest, pk: int) -> HttpResponse:
-    run = _run_for_hr(request, pk, to_change=True)
+def manual_pair(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    run = run_for_hr(request, pk, to_change=True)
     if not _editable(run, request.user):
         messages.error(request, "This run can no longer be changed.")
         return redirect("pairing:run", run.pk)
@@ -363,7 +312,7 @@ def manual_pair(request: HttpRequest, pk: int) -> HttpResponse:
                     run=run,
                     mentor_id=mentor_id,
                     mentee_id=mentee_id,
-                    by=request.user,  # type: ignore[arg-type]
+                    by=request.user,
                     confirm=form.cleaned_data["confirm"],
                 )
                 messages.success(request, "Pair added to the proposals.")
@@ -386,10 +335,10 @@ def manual_pair(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def run_resolve(request: HttpRequest, pk: int) -> HttpResponse:
-    run = _run_for_hr(request, pk, to_change=True)
+def run_resolve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    run = run_for_hr(request, pk, to_change=True)
     with _reporting(request):
-        run = runs.match_run_resolve(run=run, by=request.user)  # type: ignore[arg-type]
+        run = runs.match_run_resolve(run=run, by=request.user)
         _say_how_it_starts(
             request, run, "Re-solve", "Re-solving the rest: pinned and manual pairs are kept, removed pairs stay apart."
         )
@@ -398,9 +347,9 @@ def run_resolve(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def run_publish(request: HttpRequest, pk: int) -> HttpResponse:
+def run_publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """GET: what publishing will do, and the one button that does it. POST: publish."""
-    run = _run_for_hr(request, pk, to_change=True)
+    run = run_for_hr(request, pk, to_change=True)
     if request.method == "GET":
         count = publishing.publishable_count(run)
         refusal = runs.run_change_refusal(run) or ("" if count else "There are no pairs to publish.")
@@ -413,7 +362,7 @@ def run_publish(request: HttpRequest, pk: int) -> HttpResponse:
             {"run": run, "program": run.program, "pairs": count, "people": 2 * count},
         )
     with _reporting(request):
-        count = publishing.match_run_publish(run=run, by=request.user)  # type: ignore[arg-type]
+        count = publishing.match_run_publish(run=run, by=request.user)
         messages.success(
             request, f"Published {count} pair{'s' if count != 1 else ''}: both people of each pair have been told."
         )
@@ -424,8 +373,8 @@ def run_publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def my_matches(request: HttpRequest) -> HttpResponse:
-    me = _me(request)
+def my_matches(request: AuthenticatedHttpRequest) -> HttpResponse:
+    me = participant_or_404(request)
     proposals = (
         Proposal.objects.filter(Q(mentor=me) | Q(mentee=me))
         .exclude(status__in=[ProposalStatus.PROPOSED, ProposalStatus.REMOVED])
@@ -453,13 +402,13 @@ def my_matches(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    proposal = _proposal_for(request, pk)
+def proposal_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    proposal = proposal_for(request, pk)
     return render(request, "pairing/proposal.html", _proposal_context(request, proposal, ResponseForm()))
 
 
-def _proposal_context(request: HttpRequest, proposal: Proposal, form: ResponseForm) -> dict[str, Any]:
-    me = _me(request)
+def _proposal_context(request: AuthenticatedHttpRequest, proposal: Proposal, form: ResponseForm) -> dict[str, Any]:
+    me = participant_or_404(request)
     partner = proposal.mentee if proposal.mentor_id == me.pk else proposal.mentor
     why = why_you_two(
         viewer_id=me.pk,
@@ -482,21 +431,24 @@ def _proposal_context(request: HttpRequest, proposal: Proposal, form: ResponseFo
 
 @require_POST
 @login_required
-def proposal_respond(request: HttpRequest, pk: int) -> HttpResponse:
-    proposal = _proposal_for(request, pk)
+def proposal_respond(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    proposal = proposal_for(request, pk)
     form = ResponseForm(request.POST)
     if not form.is_valid():
         return render(request, "pairing/proposal.html", _proposal_context(request, proposal, form), status=400)
     try:
         proposal = publishing.proposal_respond(
-            proposal=proposal, participant=_me(request), accept=form.accepted, reason=form.cleaned_data["reason"]
+            proposal=proposal,
+            participant=participant_or_404(request),
+            accept=form.accepted,
+            reason=form.cleaned_data["reason"],
         )
     except ValidationError as error:
         form.add_error(None, error.messages)
         return render(request, "pairing/proposal.html", _proposal_context(request, proposal, form), status=400)
     if proposal.status == ProposalStatus.ACCEPTED:
         messages.success(request, "You both accepted: your mentorship has started.")
-        return redirect("mentorships:detail", proposal.mentorship.pk)  # type: ignore[attr-defined]
+        return redirect("mentorships:detail", proposal.mentorship.pk)
     if proposal.status == ProposalStatus.DECLINED:
         messages.success(request, "You declined. You stay in the pool for the next round of matching.")
     else:
@@ -505,8 +457,8 @@ def proposal_respond(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def suggestions(request: HttpRequest, program_id: int) -> HttpResponse:
-    me = _me(request)
+def suggestions(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
+    me = participant_or_404(request)
     program = get_object_or_404(Program, pk=program_id, enrollments__participant=me, enrollments__withdrawn_at=None)
     problem = self_match.self_match_problem(program, me)
     pending = (
@@ -538,8 +490,8 @@ def suggestions(request: HttpRequest, program_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def request_create(request: HttpRequest, program_id: int) -> HttpResponse:
-    me = _me(request)
+def request_create(request: AuthenticatedHttpRequest, program_id: int) -> HttpResponse:
+    me = participant_or_404(request)
     program = get_object_or_404(Program, pk=program_id, enrollments__participant=me, enrollments__withdrawn_at=None)
     form = RequestForm(request.POST)
     if not form.is_valid():
@@ -555,9 +507,9 @@ def request_create(request: HttpRequest, program_id: int) -> HttpResponse:
 
 
 @login_required
-def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    match_request = _request_for(request, pk)
-    me = _me(request)
+def request_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    match_request = self_match_request_for(request, pk)
+    me = participant_or_404(request)
     why = why_you_two(
         viewer_id=me.pk,
         partner_name=(match_request.mentee if match_request.mentor_id == me.pk else match_request.mentor).name,
@@ -579,9 +531,9 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def request_respond(request: HttpRequest, pk: int) -> HttpResponse:
-    match_request = _request_for(request, pk)
-    me = _me(request)
+def request_respond(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    match_request = self_match_request_for(request, pk)
+    me = participant_or_404(request)
     form = ResponseForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose accept or decline.")
@@ -598,9 +550,9 @@ def request_respond(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def request_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    match_request = _request_for(request, pk)
+def request_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    match_request = self_match_request_for(request, pk)
     with _reporting(request):
-        self_match.self_match_request_cancel(request=match_request, mentee=_me(request))
+        self_match.self_match_request_cancel(request=match_request, mentee=participant_or_404(request))
         messages.success(request, "Request withdrawn. You can ask someone else.")
     return redirect("pairing:suggestions", match_request.program_id)

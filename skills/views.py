@@ -4,7 +4,7 @@ The inventory URLs never carry a person: they always edit the signed-in person's
 there is nobody else's to reach. HR pages answer 404 to everyone else, so they do not advertise.
 """
 
-from typing import Any, cast
+from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
@@ -12,18 +12,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
-from mentorship.accounts.models import User
+from mentorship.accounts.http import AuthenticatedHttpRequest
 from mentorship.core.forms import add_service_errors
 from mentorship.core.hostile import ascii_int
-from mentorship.participants import services as participant_services
+from mentorship.participants.access import hr_admin_required, participant_or_404
 from mentorship.participants.models import Participant
-from mentorship.participants.roles import hr_admin_required
 from skills import queries, services
 from skills.forms import (
     LEVEL_DESCRIPTIONS,
@@ -43,12 +42,7 @@ SUGGESTIONS_PER_PAGE = 20
 HISTORY_PER_PAGE = 100
 
 
-def _user(request: HttpRequest) -> User:
-    """The signed-in user: every view here is behind login_required."""
-    return cast(User, request.user)
-
-
-def _page_status(request: HttpRequest, form: forms.Form | None = None) -> int:
+def _page_status(request: AuthenticatedHttpRequest, form: forms.Form | None = None) -> int:
     return 400 if request.method == "POST" and form is not None and form.errors else 200
 
 
@@ -57,7 +51,7 @@ def _page_status(request: HttpRequest, form: forms.Form | None = None) -> int:
 
 @require_GET
 @hr_admin_required
-def catalogue(request: HttpRequest) -> HttpResponse:
+def catalogue(request: AuthenticatedHttpRequest) -> HttpResponse:
     filters = CatalogueFilterForm(request.GET or None)
     chosen = filters.filters()
     page = Paginator(queries.catalogue_with_counts(**chosen), SKILLS_PER_PAGE).get_page(request.GET.get("page"))
@@ -72,7 +66,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @hr_admin_required
-def skill_create(request: HttpRequest) -> HttpResponse:
+def skill_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = SkillForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -87,7 +81,7 @@ def skill_create(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @hr_admin_required
-def skill_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def skill_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     skill = get_object_or_404(Skill.objects.select_related("merged_into"), pk=pk)
     form = SkillForm.for_skill(skill, request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -104,19 +98,19 @@ def skill_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @hr_admin_required
-def skill_retire(request: HttpRequest, pk: int) -> HttpResponse:
+def skill_retire(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     skill = get_object_or_404(Skill, pk=pk)
-    services.skill_retire(skill=skill, by=_user(request))
+    services.skill_retire(skill=skill, by=request.user)
     messages.success(request, f"Retired “{skill.name}”. People who listed it keep their entries and history.")
     return redirect("skills:skill_edit", pk=skill.pk)
 
 
 @require_POST
 @hr_admin_required
-def skill_restore(request: HttpRequest, pk: int) -> HttpResponse:
+def skill_restore(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     skill = get_object_or_404(Skill, pk=pk)
     try:
-        services.skill_restore(skill=skill, by=_user(request))
+        services.skill_restore(skill=skill, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -126,7 +120,7 @@ def skill_restore(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @hr_admin_required
-def skill_merge(request: HttpRequest, pk: int) -> HttpResponse:
+def skill_merge(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Step 1 finds the skill to keep, step 2 shows what moves, and the POST merges."""
     source = get_object_or_404(Skill, pk=pk, merged_into=None)
     if request.method == "POST":
@@ -134,7 +128,7 @@ def skill_merge(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             target = form.cleaned_data["target"]
             try:
-                result = services.skill_merge(source=source, target=target, by=_user(request))
+                result = services.skill_merge(source=source, target=target, by=request.user)
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
@@ -161,7 +155,7 @@ def skill_merge(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @hr_admin_required
-def suggestions(request: HttpRequest) -> HttpResponse:
+def suggestions(request: AuthenticatedHttpRequest) -> HttpResponse:
     pending = SkillSuggestion.objects.filter(status=SuggestionStatus.PENDING).select_related("suggested_by__user")
     page = Paginator(pending.order_by("created_at", "pk"), SUGGESTIONS_PER_PAGE).get_page(request.GET.get("page"))
     decided = (
@@ -174,7 +168,7 @@ def suggestions(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @hr_admin_required
-def suggestion_review(request: HttpRequest, pk: int) -> HttpResponse:
+def suggestion_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     suggestion = get_object_or_404(SkillSuggestion.objects.select_related("suggested_by__user", "skill"), pk=pk)
     approve_initial = {"name": suggestion.name, "category": suggestion.category, "description": suggestion.description}
     approve_form = ApproveSuggestionForm(initial=approve_initial)
@@ -188,9 +182,7 @@ def suggestion_review(request: HttpRequest, pk: int) -> HttpResponse:
         approve_form = ApproveSuggestionForm(request.POST)
         if approve_form.is_valid():
             try:
-                skill = services.suggestion_approve(
-                    suggestion=suggestion, by=_user(request), **approve_form.cleaned_data
-                )
+                skill = services.suggestion_approve(suggestion=suggestion, by=request.user, **approve_form.cleaned_data)
             except ValidationError as error:
                 add_service_errors(approve_form, error)
             else:
@@ -204,7 +196,7 @@ def suggestion_review(request: HttpRequest, pk: int) -> HttpResponse:
                 services.suggestion_merge(
                     suggestion=suggestion,
                     skill=skill,
-                    by=_user(request),
+                    by=request.user,
                     note=map_form.cleaned_data["note"],
                 )
             except ValidationError as error:
@@ -215,7 +207,7 @@ def suggestion_review(request: HttpRequest, pk: int) -> HttpResponse:
     elif action == "reject":
         reject_form = RejectSuggestionForm(request.POST)
         if reject_form.is_valid():
-            services.suggestion_reject(suggestion=suggestion, by=_user(request), note=reject_form.cleaned_data["note"])
+            services.suggestion_reject(suggestion=suggestion, by=request.user, note=reject_form.cleaned_data["note"])
             messages.success(request, f"Declined “{suggestion.name}”.")
             return redirect("skills:suggestions")
     elif request.method == "POST":
@@ -236,12 +228,6 @@ def suggestion_review(request: HttpRequest, pk: int) -> HttpResponse:
 # Employees: my inventory -----------------------------------------------------------------------
 
 
-def _me(request: HttpRequest) -> Participant:
-    # The onboarding middleware has already loaded (and cached) the profile for this request.
-    participant = getattr(request.user, "participant", None)
-    return participant or participant_services.participant_ensure(user=_user(request))
-
-
 def _row(
     skill: Skill, entry: SkillEntry | None, form: InventoryEntryForm | None = None, **extra: Any
 ) -> dict[str, Any]:
@@ -249,7 +235,7 @@ def _row(
 
 
 def _inventory_context(
-    request: HttpRequest, participant: Participant, *, replace: dict[str, Any] | None = None
+    request: AuthenticatedHttpRequest, participant: Participant, *, replace: dict[str, Any] | None = None
 ) -> dict[str, Any]:
     """The editor page: one row per entry (`replace` swaps in a row with errors), search, new row."""
     entries = list(SkillEntry.objects.filter(participant=participant).select_related("skill").order_by("skill__name"))
@@ -276,31 +262,31 @@ def _inventory_context(
 
 @require_GET
 @login_required
-def inventory(request: HttpRequest) -> HttpResponse:
-    return render(request, "skills/inventory.html", _inventory_context(request, _me(request)))
+def inventory(request: AuthenticatedHttpRequest) -> HttpResponse:
+    return render(request, "skills/inventory.html", _inventory_context(request, participant_or_404(request)))
 
 
 @require_GET
 @login_required
-def inventory_search(request: HttpRequest) -> HttpResponse:
+def inventory_search(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Search-as-you-type results for the add box; without htmx, the whole page with them."""
     query = request.GET.get("q", "").strip()[:100]
-    if not request.htmx:  # type: ignore[attr-defined]
+    if not request.htmx:
         return redirect(f"{reverse('skills:inventory')}?{urlencode({'q': query})}")
-    listed = set(SkillEntry.objects.filter(participant=_me(request)).values_list("skill_id", flat=True))
+    listed = set(SkillEntry.objects.filter(participant=participant_or_404(request)).values_list("skill_id", flat=True))
     context = {"query": query, "results": queries.search_skills(query) if query else [], "listed": listed}
     return render(request, "skills/inventory.html#search_results", context)
 
 
 @require_GET
 @login_required
-def inventory_new_row(request: HttpRequest) -> HttpResponse:
+def inventory_new_row(request: AuthenticatedHttpRequest) -> HttpResponse:
     """An unsaved row for the chosen skill; it becomes an entry when the person picks a level."""
     add = request.GET.get("add", "")
-    if not request.htmx:  # type: ignore[attr-defined]
+    if not request.htmx:
         return redirect(f"{reverse('skills:inventory')}?{urlencode({'add': add})}")
     skill = get_object_or_404(Skill, pk=ascii_int(add) or 0, retired_at=None)
-    if SkillEntry.objects.filter(participant=_me(request), skill=skill).exists():
+    if SkillEntry.objects.filter(participant=participant_or_404(request), skill=skill).exists():
         # Already a row on the page: swap nothing, let the script move focus to it.
         response = HttpResponse(status=204)
         response["HX-Trigger"] = f'{{"skill-already-listed": {{"skill": {skill.pk}}}}}'
@@ -310,10 +296,10 @@ def inventory_new_row(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def inventory_save(request: HttpRequest, skill_id: int) -> HttpResponse:
+def inventory_save(request: AuthenticatedHttpRequest, skill_id: int) -> HttpResponse:
     """Save one row. With htmx a saved row answers with just its status, so nothing the person is
     using is replaced; a first save or an error swaps the whole row (its buttons or messages change)."""
-    participant = _me(request)
+    participant = participant_or_404(request)
     skill = get_object_or_404(Skill, pk=skill_id)
     entry = SkillEntry.objects.filter(participant=participant, skill=skill).first()
     existed = entry is not None
@@ -327,13 +313,13 @@ def inventory_save(request: HttpRequest, skill_id: int) -> HttpResponse:
             add_service_errors(form, error)
     if form.errors:
         row = _row(skill, entry, form)
-        if request.htmx:  # type: ignore[attr-defined]
+        if request.htmx:
             # 200, not 400: htmx leaves the page alone on 4xx, and the row must show its error.
             response = render(request, "skills/inventory.html#entry_row", {"row": row})
             return reswap(retarget(response, f"#entry-{skill.pk}"), "outerHTML")
         context = _inventory_context(request, participant, replace=row)
         return render(request, "skills/inventory.html", context, status=400)
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         announce = f"Saved {skill.name}."
         if existed:
             return render(request, "skills/inventory.html#entry_saved", {"announce": announce})
@@ -346,11 +332,11 @@ def inventory_save(request: HttpRequest, skill_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def inventory_remove(request: HttpRequest, skill_id: int) -> HttpResponse:
+def inventory_remove(request: AuthenticatedHttpRequest, skill_id: int) -> HttpResponse:
     skill = get_object_or_404(Skill, pk=skill_id)
-    services.inventory_remove_entry(participant=_me(request), skill=skill)
+    services.inventory_remove_entry(participant=participant_or_404(request), skill=skill)
     text = f"Removed {skill.name}. Its assessment history is kept."
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         return render(request, "skills/inventory.html#announcement", {"announce": text})
     messages.success(request, text)
     return redirect("skills:inventory")
@@ -358,15 +344,17 @@ def inventory_remove(request: HttpRequest, skill_id: int) -> HttpResponse:
 
 @require_GET
 @login_required
-def history(request: HttpRequest) -> HttpResponse:
-    page = Paginator(queries.assessment_history(_me(request).pk), HISTORY_PER_PAGE).get_page(request.GET.get("page"))
+def history(request: AuthenticatedHttpRequest) -> HttpResponse:
+    page = Paginator(queries.assessment_history(participant_or_404(request).pk), HISTORY_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     return render(request, "skills/history.html", {"page": page})
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def suggest(request: HttpRequest) -> HttpResponse:
-    participant = _me(request)
+def suggest(request: AuthenticatedHttpRequest) -> HttpResponse:
+    participant = participant_or_404(request)
     form = SuggestionForm(request.POST or None, initial={"name": request.GET.get("name", "")[:120]})
     if request.method == "POST" and form.is_valid():
         try:

@@ -5,11 +5,13 @@ import csv
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from mentorship.accounts.http import AuthenticatedHttpRequest
 from mentorship.audit import queries
 from mentorship.audit.forms import AuditFilterForm
 from mentorship.audit.models import Action
@@ -27,7 +29,7 @@ class _Echo:
 
 @require_GET
 @login_required
-def trail(request: HttpRequest) -> HttpResponse:
+def trail(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     if not is_hr_admin(request.user):
         raise PermissionDenied
     form = AuditFilterForm(request.GET or None)

@@ -16,12 +16,13 @@ from urllib.parse import urlencode
 from django.contrib.auth.decorators import login_required
 from django.db.models import BigIntegerField, BooleanField, CharField, Count, Q, Value
 from django.db.models.functions import Concat
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET
 
+from mentorship.accounts.http import AuthenticatedHttpRequest
 from mentorship.audit.models import Action
 from mentorship.audit.services import audit_record
 from mentorship.core.hostile import spreadsheet_safe
@@ -31,24 +32,13 @@ from mentorship.dashboards.forms import FilterForm
 from mentorship.dashboards.scope import Scope
 from mentorship.dashboards.tables import Dashboard
 from mentorship.mentorships.models import Mentorship
+from mentorship.participants.access import participant_or_404, require_hr_admin
 from mentorship.participants.models import OrgUnit, Participant
 from mentorship.participants.orgtree import OrgTree
 from mentorship.participants.reporting import ReportingLines
-from mentorship.participants.roles import is_hr_admin
+from mentorship.participants.roles import remember_manager
 from mentorship.programs.models import Enrollment, Program
 from mentorship.programs.services import changeable_program_ids
-
-
-def _require_hr(request: HttpRequest) -> None:
-    if not is_hr_admin(request.user):
-        raise Http404("No such page.")
-
-
-def _participant(request: HttpRequest) -> Participant:
-    participant = getattr(request.user, "participant", None)
-    if participant is None:
-        raise Http404("No such page.")
-    return participant
 
 
 def _tree() -> OrgTree:
@@ -83,13 +73,18 @@ def _scope(filters: dict[str, Any], tree: OrgTree, **fixed: Any) -> Scope:
     return Scope(**(chosen | fixed))
 
 
-def _only(request: HttpRequest) -> str | None:
+def _only(request: AuthenticatedHttpRequest) -> str | None:
     """The one table a CSV export asks for: only the queries behind it need to run."""
     return request.GET.get("table", "") if request.GET.get("format") == "csv" else None
 
 
 def _page(
-    request: HttpRequest, template: str, dashboard: Dashboard, form: FilterForm, filename: str, **context: Any
+    request: AuthenticatedHttpRequest,
+    template: str,
+    dashboard: Dashboard,
+    form: FilterForm,
+    filename: str,
+    **context: Any,
 ) -> HttpResponse:
     if request.GET.get("format") == "csv":
         return _csv(dashboard, request.GET.get("table", ""), filename)
@@ -126,8 +121,8 @@ def _csv(dashboard: Dashboard, name: str, filename: str) -> HttpResponse:
 
 @require_GET
 @login_required
-def hr(request: HttpRequest) -> HttpResponse:
-    _require_hr(request)
+def hr(request: AuthenticatedHttpRequest) -> HttpResponse:
+    require_hr_admin(request)
     tree, programs, _ = _tree_and_programs()
     form = FilterForm(request.GET or None, programs=programs, units=tree.choices())
     scope = _scope(form.filters(), tree)
@@ -137,8 +132,8 @@ def hr(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
-def program(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_hr(request)
+def program(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    require_hr_admin(request)
     program = get_object_or_404(Program, pk=pk)
     tree = _tree()
     form = FilterForm(request.GET or None, units=tree.choices())
@@ -151,8 +146,8 @@ def program(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @login_required
-def compare(request: HttpRequest) -> HttpResponse:
-    _require_hr(request)
+def compare(request: AuthenticatedHttpRequest) -> HttpResponse:
+    require_hr_admin(request)
     tree = _tree()
     form = FilterForm(request.GET or None, units=tree.choices())
     scope = _scope(form.filters(), tree)
@@ -182,13 +177,13 @@ def _org_people() -> tuple[ReportingLines, dict[int, int | None]]:
 
 
 def _subtree(
-    request: HttpRequest, lead_pk: int | None
+    request: AuthenticatedHttpRequest, lead_pk: int | None
 ) -> tuple[Participant, ReportingLines, dict[int, str], dict[int, int | None]]:
     """The manager, the reporting lines and everyone's org unit (cached with the figures:
     numbering a large organisation costs more than a dashboard served from the cache), and names
     for the team being viewed (its lead and the lead's direct reports). 404 for anyone who
     manages nobody."""
-    me = _participant(request)
+    me = participant_or_404(request)
     lead_pk = lead_pk or me.pk
     lines, units_of = cached("org-people", (), _org_people)
     if not lines.below(me.pk):
@@ -196,7 +191,7 @@ def _subtree(
     name = Concat("user__first_name", Value(" "), "user__last_name", output_field=CharField())
     rows = Participant.objects.filter(Q(manager_id=lead_pk) | Q(pk=lead_pk)).annotate(label=name)
     labels = {pk: label.strip() for pk, label in rows.values_list("id", "label") if label.strip()}
-    request.user._is_manager = True  # type: ignore[union-attr]  # the navigation need not ask again
+    remember_manager(request.user)  # the navigation need not ask again
     return me, lines, labels, units_of
 
 
@@ -220,7 +215,7 @@ def _team_units(
 
 @require_GET
 @login_required
-def team(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def team(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponse:
     """A manager's subtree, or a sub-team in it, through the filter values privacy offers them
     (see privacy: no set of these views describes fewer than the threshold's people)."""
     me, lines, labels, units_of = _subtree(request, pk)
@@ -271,9 +266,9 @@ def team(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 @require_GET
 @login_required
-def mine(request: HttpRequest) -> HttpResponse:
+def mine(request: AuthenticatedHttpRequest) -> HttpResponse:
     """My own progress in every program: no privacy threshold, it is all mine."""
-    me = _participant(request)
+    me = participant_or_404(request)
     enrollments = list(
         Enrollment.objects.filter(participant=me).select_related("program").order_by("-created_at", "-id")
     )
@@ -294,7 +289,7 @@ def mine(request: HttpRequest) -> HttpResponse:
                 "mentorship": mentorship,
                 "partner": mentorship.partner_of(me),
                 "role": "mentor" if mentorship.mentor_id == me.pk else "mentee",
-                "held": mentorship.held,  # type: ignore[attr-defined]
+                "held": mentorship.held,
                 "due": days // cadence,
                 "cadence": cadence,
             }

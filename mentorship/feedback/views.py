@@ -3,23 +3,24 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
+from mentorship.accounts.http import AuthenticatedHttpRequest
 from mentorship.feedback import services
 from mentorship.feedback.forms import PreferencesForm
 from mentorship.notifications.models import EmailStatus, Notification
-from mentorship.participants.roles import is_hr_admin
+from mentorship.participants.access import require_hr_admin
 
 PER_PAGE = 25
 
 
 @login_required
-def preferences(request: HttpRequest) -> HttpResponse:
-    current = services.email_preferences_for(request.user)  # type: ignore[arg-type]
+def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
+    current = services.email_preferences_for(request.user)
     form = PreferencesForm(request.POST or None, initial=current)
     if request.method == "POST" and form.is_valid():
-        services.email_preferences_set(user=request.user, choices=form.cleaned_data)  # type: ignore[arg-type]
+        services.email_preferences_set(user=request.user, choices=form.cleaned_data)
         messages.success(request, "Your email preferences are saved.")
         return redirect("feedback:preferences")
     return render(
@@ -31,9 +32,8 @@ def preferences(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def delivery_failures(request: HttpRequest) -> HttpResponse:
-    if not is_hr_admin(request.user):
-        raise Http404("No such page.")  # like every guarded page: its existence does not leak
+def delivery_failures(request: AuthenticatedHttpRequest) -> HttpResponse:
+    require_hr_admin(request)  # like every guarded page: a 404, so its existence does not leak
     failures = (
         Notification.objects.filter(email_status=EmailStatus.FAILED)
         .select_related("recipient")

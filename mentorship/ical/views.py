@@ -13,12 +13,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from mentorship.accounts.http import AuthenticatedHttpRequest
 from mentorship.core.forms import add_service_errors
 from mentorship.ical import events, ics, services
 from mentorship.ical.forms import MeetingForm
 from mentorship.ical.models import CalendarFeed, PlannedMeeting
 from mentorship.mentorships.models import Mentorship, MentorshipStatus
 from mentorship.notifications.services import absolute_url
+from mentorship.participants.access import participant_or_404
 from mentorship.participants.models import Participant
 from mentorship.workspace.access import members_filter, mentorship_for
 from mentorship.workspace.models import CheckInKind, MentoringSession
@@ -30,14 +32,7 @@ def _ics(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
-def _me(request: HttpRequest) -> Participant:
-    me: Participant | None = getattr(request.user, "participant", None)
-    if me is None:
-        raise Http404("No profile.")
-    return me
-
-
-def _meeting_for(request: HttpRequest, pk: int) -> tuple[PlannedMeeting, Participant]:
+def _meeting_for(request: AuthenticatedHttpRequest, pk: int) -> tuple[PlannedMeeting, Participant]:
     """A meeting of the viewer's own mentorship; 404 for anyone else."""
     meeting = get_object_or_404(
         PlannedMeeting.objects.select_related(
@@ -52,7 +47,7 @@ def _meeting_for(request: HttpRequest, pk: int) -> tuple[PlannedMeeting, Partici
 
 @require_GET
 @login_required
-def session_ics(request: HttpRequest, pk: int) -> HttpResponse:
+def session_ics(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     session = get_object_or_404(MentoringSession.objects.select_related("mentorship"), pk=pk)
     ws = mentorship_for(request.user, session.mentorship_id)
     assert ws.me is not None  # noqa: S101
@@ -62,14 +57,14 @@ def session_ics(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @login_required
-def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_ics(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting, me = _meeting_for(request, pk)
     return _ics(ics.calendar([events.meeting_event(meeting, me)]), f"meeting-{meeting.pk}.ics")
 
 
 @require_GET
 @login_required
-def check_in_ics(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+def check_in_ics(request: AuthenticatedHttpRequest, pk: int, kind: str) -> HttpResponse:
     ws = mentorship_for(request.user, pk)
     assert ws.me is not None  # noqa: S101
     if kind not in CheckInKind.values or (event := events.check_in_event(ws.mentorship, ws.me, kind)) is None:
@@ -92,9 +87,9 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_required
-def overview(request: HttpRequest) -> HttpResponse:
-    me = _me(request)
-    feed_row = services.calendar_feed_for(user=request.user)  # type: ignore[arg-type]
+def overview(request: AuthenticatedHttpRequest) -> HttpResponse:
+    me = participant_or_404(request)
+    feed_row = services.calendar_feed_for(user=request.user)
     mine = Q(mentorship__mentor=me) | Q(mentorship__mentee=me)
     meetings = (
         PlannedMeeting.objects.filter(mine, starts_at__gte=timezone.now(), cancelled_at=None)
@@ -114,8 +109,8 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def feed_reset(request: HttpRequest) -> HttpResponse:
-    services.calendar_feed_reset(user=request.user)  # type: ignore[arg-type]
+def feed_reset(request: AuthenticatedHttpRequest) -> HttpResponse:
+    services.calendar_feed_reset(user=request.user)
     messages.success(request, "Your calendar address was replaced. The old one no longer works.")
     return redirect("ical:overview")
 
@@ -132,7 +127,7 @@ def _save(form: MeetingForm, save: Any) -> bool:
 
 
 @login_required
-def meeting_plan(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_plan(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     ws = mentorship_for(request.user, pk)
     me = ws.me
     assert me is not None  # noqa: S101
@@ -147,7 +142,7 @@ def meeting_plan(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting, me = _meeting_for(request, pk)
     initial = {
         "starts_at": timezone.localtime(meeting.starts_at, timezone=zoneinfo.ZoneInfo(me.timezone)).replace(
@@ -168,7 +163,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting, me = _meeting_for(request, pk)
     services.meeting_cancel(meeting=meeting, by=me)
     messages.success(request, "Meeting cancelled. Calendars that have it will remove it.")

@@ -8,18 +8,19 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseLocation
 
+from mentorship.accounts.http import AuthenticatedHttpRequest
 from mentorship.core.forms import add_service_errors
 from mentorship.imports import services
 from mentorship.imports.forms import ColumnsForm, ConfirmForm, UploadForm
 from mentorship.imports.models import ImportJob, ImportStatus
 from mentorship.imports.parsing import template_header
-from mentorship.participants.roles import hr_admin_required
+from mentorship.participants.access import hr_admin_required
 
 JOBS_PER_PAGE = 10
 PROBLEMS_PER_PAGE = 50
@@ -41,7 +42,7 @@ HEAVY = (
 )
 
 
-def _visible_jobs(request: HttpRequest) -> QuerySet[ImportJob]:
+def _visible_jobs(request: AuthenticatedHttpRequest) -> QuerySet[ImportJob]:
     """The import jobs this HR admin may see: their own (a job holds the personal data of a whole
     file), every job for superusers, or every HR admin's with IMPORT_JOBS_SHARED_WITH_HR_ADMINS."""
     jobs = ImportJob.objects.select_related("created_by")
@@ -50,7 +51,7 @@ def _visible_jobs(request: HttpRequest) -> QuerySet[ImportJob]:
     return jobs.filter(created_by=request.user.pk)
 
 
-def _job_for(request: HttpRequest, pk: int, *, defer: tuple[str, ...] = ("content",)) -> ImportJob:
+def _job_for(request: AuthenticatedHttpRequest, pk: int, *, defer: tuple[str, ...] = ("content",)) -> ImportJob:
     """One import job, or 404 for anyone who may not see it (see `_visible_jobs`)."""
     return get_object_or_404(_visible_jobs(request).defer(*defer), pk=pk)
 
@@ -67,14 +68,14 @@ def _page_for(job: ImportJob) -> str:
 
 
 @hr_admin_required
-def upload(request: HttpRequest) -> HttpResponse:
+def upload(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         job = services.import_job_create(
             file_name=upload.name or "upload.csv",
             content=upload.read(),
-            by=request.user,  # type: ignore[arg-type]
+            by=request.user,
             full_list=form.cleaned_data["full_list"],
             review_columns=form.cleaned_data["review_columns"],
         )
@@ -86,7 +87,7 @@ def upload(request: HttpRequest) -> HttpResponse:
 
 
 @hr_admin_required
-def template_csv(request: HttpRequest) -> HttpResponse:
+def template_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(template_header())
@@ -105,7 +106,7 @@ def template_csv(request: HttpRequest) -> HttpResponse:
 
 
 @hr_admin_required
-def columns(request: HttpRequest, pk: int) -> HttpResponse:
+def columns(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """How each column is read: shown when the header needs HR, or when HR asks to review it."""
     job = _job_for(request, pk, defer=("content", "preview_rows", "problems"))
     if job.status not in (ImportStatus.MAPPING, ImportStatus.READY):
@@ -113,7 +114,7 @@ def columns(request: HttpRequest, pk: int) -> HttpResponse:
     form = ColumnsForm(request.POST or None, columns=job.columns)
     if request.method == "POST" and form.is_valid():
         try:
-            job = services.import_job_map(job=job, fields=form.fields_chosen(), by=request.user)  # type: ignore[arg-type]
+            job = services.import_job_map(job=job, fields=form.fields_chosen(), by=request.user)
         except ValidationError as error:
             form.add_error(None, error.messages)
         else:
@@ -131,7 +132,9 @@ def _nothing_changes(job: ImportJob) -> bool:
     return not (job.created_count or job.updated_count or job.leavers or any(tree.get(key) for key in TREE_CHANGE_KEYS))
 
 
-def _preview_page(request: HttpRequest, job: ImportJob, form: ConfirmForm, *, status: int = 200) -> HttpResponse:
+def _preview_page(
+    request: AuthenticatedHttpRequest, job: ImportJob, form: ConfirmForm, *, status: int = 200
+) -> HttpResponse:
     problems = Paginator(job.problems, PROBLEMS_PER_PAGE).get_page(request.GET.get("page"))
     leavers = Paginator(job.leavers, LEAVERS_PER_PAGE).get_page(request.GET.get("leavers"))
     context = {
@@ -149,7 +152,7 @@ def _preview_page(request: HttpRequest, job: ImportJob, form: ConfirmForm, *, st
 
 
 @hr_admin_required
-def preview(request: HttpRequest, pk: int) -> HttpResponse:
+def preview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     job = _job_for(request, pk)
     if job.status not in (ImportStatus.INVALID, ImportStatus.READY):
         return redirect(_page_for(job))
@@ -158,7 +161,7 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @hr_admin_required
-def confirm(request: HttpRequest, pk: int) -> HttpResponse:
+def confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     job = _job_for(request, pk, defer=HEAVY)
     form = ConfirmForm(request.POST, job=job)
     if job.status != ImportStatus.READY or not form.is_valid():
@@ -180,17 +183,17 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(_page_for(job))
 
 
-def _say_if_waiting(request: HttpRequest, job: ImportJob) -> None:
+def _say_if_waiting(request: AuthenticatedHttpRequest, job: ImportJob) -> None:
     if job.status == ImportStatus.QUEUED and job.enqueued_at is None:  # the broker is down
         messages.warning(request, "Import queued; it will start as soon as workers are available.")
 
 
 @require_POST
 @hr_admin_required
-def retry(request: HttpRequest, pk: int) -> HttpResponse:
+def retry(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     job = _job_for(request, pk, defer=HEAVY)
     try:
-        job = services.import_job_retry(job=job, by=request.user)  # type: ignore[arg-type]
+        job = services.import_job_retry(job=job, by=request.user)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -200,22 +203,22 @@ def retry(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @hr_admin_required
-def progress(request: HttpRequest, pk: int) -> HttpResponse:
+def progress(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     job = _job_for(request, pk, defer=HEAVY)
     if not job.is_active:
         url = _page_for(job)
-        if request.htmx:  # type: ignore[attr-defined]
+        if request.htmx:
             # Swap the result page into <main> without a reload, and put its URL in the address bar.
             return HttpResponseLocation(url, target="#main", select="#main", swap="outerHTML")
         return redirect(url)
     stage, processed = services.import_progress_stage(job=job)
     percent = int(100 * processed / job.total_rows) if job.total_rows else 0
-    template = "imports/progress.html#progress" if request.htmx else "imports/progress.html"  # type: ignore[attr-defined]
+    template = "imports/progress.html#progress" if request.htmx else "imports/progress.html"
     return render(request, template, {"job": job, "processed": processed, "percent": percent, "stage": stage})
 
 
 @hr_admin_required
-def result(request: HttpRequest, pk: int) -> HttpResponse:
+def result(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     job = _job_for(request, pk)
     if job.status in (ImportStatus.INVALID, ImportStatus.READY) or job.is_active:
         return redirect(_page_for(job))

@@ -11,15 +11,16 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from mentorship.accounts.http import AuthenticatedHttpRequest
 from mentorship.core.forms import add_service_errors
 from mentorship.participants import services
+from mentorship.participants.access import hr_admin_required
 from mentorship.participants.models import OrgUnit, Participant
 from mentorship.participants.orgtree import OrgTree, head_counts
-from mentorship.participants.roles import hr_admin_required
 
 PEOPLE_PER_PAGE = 50
 ACTIONS = ("rename", "move", "merge", "delete")
@@ -72,7 +73,9 @@ def _head_counts(tree: OrgTree) -> tuple[Counter[int], Counter[int]]:
     return direct, total
 
 
-def _tree_page(request: HttpRequest, org: OrgTree, create_form: CreateForm, *, status: int = 200) -> HttpResponse:
+def _tree_page(
+    request: AuthenticatedHttpRequest, org: OrgTree, create_form: CreateForm, *, status: int = 200
+) -> HttpResponse:
     direct, total = _head_counts(org)
     context = {
         "org": org,
@@ -85,14 +88,14 @@ def _tree_page(request: HttpRequest, org: OrgTree, create_form: CreateForm, *, s
 
 
 @hr_admin_required
-def tree(request: HttpRequest) -> HttpResponse:
+def tree(request: AuthenticatedHttpRequest) -> HttpResponse:
     org = OrgTree.load()
     return _tree_page(request, org, CreateForm(tree=org))
 
 
 @require_POST
 @hr_admin_required
-def root_create(request: HttpRequest) -> HttpResponse:
+def root_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = NameForm(request.POST)
     if OrgUnit.objects.filter(parent=None).exists() or not form.is_valid():
         messages.error(request, "Give the organisation a name (there can be only one root).")
@@ -104,13 +107,13 @@ def root_create(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @hr_admin_required
-def unit_create(request: HttpRequest) -> HttpResponse:
+def unit_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     org = OrgTree.load()
     form = CreateForm(request.POST, tree=org)
     if form.is_valid():
         parent = _unit_for(form.cleaned_data["parent"])
         try:
-            unit = services.org_unit_create(name=form.cleaned_data["name"], parent=parent, by=request.user)  # type: ignore[arg-type]
+            unit = services.org_unit_create(name=form.cleaned_data["name"], parent=parent, by=request.user)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -120,7 +123,7 @@ def unit_create(request: HttpRequest) -> HttpResponse:
 
 
 def _unit_page(
-    request: HttpRequest, unit: OrgUnit, *, forms_: dict[str, forms.Form] | None = None, status: int = 200
+    request: AuthenticatedHttpRequest, unit: OrgUnit, *, forms_: dict[str, forms.Form] | None = None, status: int = 200
 ) -> HttpResponse:
     org = OrgTree.load()
     inside = org.subtree(unit.pk)
@@ -151,13 +154,13 @@ def _unit_page(
 
 
 @hr_admin_required
-def unit(request: HttpRequest, pk: int) -> HttpResponse:
+def unit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _unit_page(request, _unit_for(pk))
 
 
 @require_POST
 @hr_admin_required
-def unit_change(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def unit_change(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
     unit = _unit_for(pk)
     if action not in ACTIONS:
         raise Http404("No such change.")
@@ -177,18 +180,18 @@ def unit_change(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         try:
             if action == "rename":
                 old = unit.name
-                services.org_unit_rename(unit=unit, name=data["name"], by=by)  # type: ignore[arg-type]
+                services.org_unit_rename(unit=unit, name=data["name"], by=by)
                 messages.success(request, f"“{old}” is now called “{unit.name}”.")
             elif action == "move":
-                services.org_unit_move(unit=unit, parent=_unit_for(data["parent"]), by=by)  # type: ignore[arg-type]
+                services.org_unit_move(unit=unit, parent=_unit_for(data["parent"]), by=by)
                 messages.success(request, f"“{unit.name}” moved. Everyone in it moved with it.")
             elif action == "merge":
-                into = services.org_unit_merge(unit=unit, into=_unit_for(data["into"]), by=by)  # type: ignore[arg-type]
+                into = services.org_unit_merge(unit=unit, into=_unit_for(data["into"]), by=by)
                 messages.success(request, f"“{unit.name}” merged into “{into.name}”; its people and sub-units moved.")
                 return redirect("participants:org_unit", into.pk)
             else:
                 parent = unit.parent_id
-                services.org_unit_delete(unit=unit, by=by)  # type: ignore[arg-type]
+                services.org_unit_delete(unit=unit, by=by)
                 messages.success(request, f"“{unit.name}” deleted.")
                 return redirect("participants:org_unit", parent) if parent else redirect("participants:org_tree")
         except ValidationError as error:

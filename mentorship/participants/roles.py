@@ -1,11 +1,6 @@
 """Roles. HR admins are a group; a manager is anyone with reports; everyone is an employee."""
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
-
-from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
 
 HR_ADMIN_GROUP = "HR admins"
 
@@ -20,6 +15,11 @@ def is_hr_admin(user: Any) -> bool:
     return bool(cached)
 
 
+def remember_manager(user: Any) -> None:
+    """For the rest of this request, `user` is known to lead someone (the navigation asks again)."""
+    user._is_manager = True
+
+
 def is_manager(user: Any) -> bool:
     participant = getattr(user, "participant", None) if user.is_authenticated else None
     if participant is None:
@@ -29,16 +29,3 @@ def is_manager(user: Any) -> bool:
         cached = participant.reports.exists()
         user._is_manager = cached
     return bool(cached)
-
-
-def hr_admin_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Signed-in HR admins only; everyone else gets a 404, so the page's existence does not leak."""
-
-    @wraps(view)
-    @login_required
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not is_hr_admin(request.user):
-            raise Http404("No such page.")
-        return view(request, *args, **kwargs)
-
-    return wrapped

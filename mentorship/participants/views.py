@@ -3,10 +3,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from mentorship.accounts.http import AuthenticatedHttpRequest
 from mentorship.participants import services
+from mentorship.participants.access import participant_or_404
 from mentorship.participants.forms import STEPS, ProfileForm
 from mentorship.participants.models import Participant, org_unit_labels
 from mentorship.participants.roles import is_hr_admin
@@ -14,11 +16,13 @@ from mentorship.participants.roles import is_hr_admin
 PEOPLE_PER_PAGE = 25
 
 
-def _own_participant(request: HttpRequest) -> Participant:
-    return services.participant_ensure(user=request.user)  # type: ignore[arg-type]
+def _participant_for_onboarding(request: AuthenticatedHttpRequest) -> Participant:
+    """Onboarding is where a profile begins: made here when the sign-up did not make one. Every
+    other page reads it with `participant_or_404` (the middleware sends people here first)."""
+    return services.participant_ensure(user=request.user)
 
 
-def _private_profile_for(request: HttpRequest, pk: int) -> Participant:
+def _private_profile_for(request: AuthenticatedHttpRequest, pk: int) -> Participant:
     """The profile with its private fields: only the person themself and HR admins; 404 for others."""
     participant = get_object_or_404(Participant.objects.select_related("user", "manager__user", "org_unit"), pk=pk)
     if participant.user_id != request.user.pk and not is_hr_admin(request.user):
@@ -40,12 +44,12 @@ def _save_profile(form: ProfileForm, participant: Participant) -> bool:
 
 
 @login_required
-def my_profile(request: HttpRequest) -> HttpResponse:
-    return redirect("participants:profile", pk=_own_participant(request).pk)
+def my_profile(request: AuthenticatedHttpRequest) -> HttpResponse:
+    return redirect("participants:profile", pk=participant_or_404(request).pk)
 
 
 @login_required
-def profile(request: HttpRequest, pk: int) -> HttpResponse:
+def profile(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     participant = _private_profile_for(request, pk)
     unit_label = org_unit_labels().get(participant.org_unit_id or 0, "") if participant.org_unit_id else ""
     return render(
@@ -56,7 +60,7 @@ def profile(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def profile_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     participant = _private_profile_for(request, pk)
     form = ProfileForm(request.POST or None, participant=participant)
     if request.method == "POST" and _save_profile(form, participant):
@@ -67,7 +71,7 @@ def profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def person(request: HttpRequest, pk: int) -> HttpResponse:
+def person(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The public card any colleague may see: no work-style answers, availability or manager."""
     participant = get_object_or_404(
         Participant.objects.select_related("user", "org_unit"), pk=pk, onboarded_at__isnull=False
@@ -77,7 +81,7 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def directory(request: HttpRequest) -> HttpResponse:
+def directory(request: AuthenticatedHttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
     # People who left (deactivated by a full-list import) are not colleagues to find any more.
     people = Participant.objects.select_related("user", "org_unit").filter(
@@ -91,13 +95,13 @@ def directory(request: HttpRequest) -> HttpResponse:
             | Q(org_unit__name__icontains=query)
         )
     page = Paginator(people, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
-    template = "participants/directory.html#results" if request.htmx else "participants/directory.html"  # type: ignore[attr-defined]
+    template = "participants/directory.html#results" if request.htmx else "participants/directory.html"
     return render(request, template, {"page": page, "query": query})
 
 
 @login_required
-def onboarding(request: HttpRequest, step: int = 1) -> HttpResponse:
-    participant = _own_participant(request)
+def onboarding(request: AuthenticatedHttpRequest, step: int = 1) -> HttpResponse:
+    participant = _participant_for_onboarding(request)
     if not 1 <= step <= len(STEPS):
         raise Http404("No such step.")
     title, fields = STEPS[step - 1]

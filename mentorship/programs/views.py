@@ -10,19 +10,20 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, prefetch_related_objects
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import prefetch_related_objects
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from mentorship.accounts.models import User
-from mentorship.core.forms import add_service_errors
+from mentorship.accounts.http import AuthenticatedHttpRequest
+from mentorship.core.forms import add_service_errors, choice_field
+from mentorship.participants.access import participant_or_404, require_hr_admin
 from mentorship.participants.models import CareerLevel, Participant, org_unit_labels
-from mentorship.participants.roles import is_hr_admin
 from mentorship.programs import defaults, queries, services
+from mentorship.programs.access import program_for_hr
 from mentorship.programs.eligibility import programs_open_to
 from mentorship.programs.forms import EnrollmentForm, ProgramForm, TransitionForm
 from mentorship.programs.models import Enrollment, EnrollmentRole, Program, ProgramEvent, ProgramStatus
@@ -37,31 +38,8 @@ EVENTS_PER_PAGE = 30
 # --- Access --------------------------------------------------------------------------------------
 
 
-def _require_hr(request: HttpRequest) -> None:
-    if not is_hr_admin(request.user):
-        raise Http404("No such page.")
-
-
-def _program_for_hr(request: HttpRequest, pk: int, *, to_change: bool = False) -> Program:
-    """The program for an HR admin (404 for everyone else); 403 when changing one they do not own."""
-    _require_hr(request)
-    program = get_object_or_404(
-        Program.objects.prefetch_related(
-            Prefetch("owners", queryset=User.objects.order_by("first_name", "last_name", "email"))
-        ),
-        pk=pk,
-    )
-    if to_change and not services.can_change_program(request.user, program):
-        raise PermissionDenied("Only the program's owners may change it.")
-    return program
-
-
-def _participant(request: HttpRequest) -> Participant:
-    return request.user.participant  # type: ignore[union-attr]
-
-
 def _explain(program: Program) -> Program:
-    program.kind_explanation = defaults.KIND_EXPLANATIONS[program.kind]  # type: ignore[attr-defined]
+    program.kind_explanation = defaults.KIND_EXPLANATIONS[program.kind]  # type: ignore[attr-defined]  # a display attribute for the template
     return program
 
 
@@ -69,8 +47,8 @@ def _explain(program: Program) -> Program:
 
 
 @login_required
-def hr_list(request: HttpRequest) -> HttpResponse:
-    _require_hr(request)
+def hr_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    require_hr_admin(request)
     status = request.GET.get("status", "")
     programs = Program.objects.annotate(**queries.role_counts_annotation()).order_by("-created_at", "id")
     if status in ProgramStatus.values:
@@ -78,7 +56,7 @@ def hr_list(request: HttpRequest) -> HttpResponse:
     else:
         status = ""
     page = Paginator(programs, PROGRAMS_PER_PAGE).get_page(request.GET.get("page"))
-    owned = set(request.user.owned_programs.values_list("id", flat=True))  # type: ignore[union-attr]
+    owned = set(request.user.owned_programs.values_list("id", flat=True))
     return render(
         request,
         "programs/hr_list.html",
@@ -87,12 +65,12 @@ def hr_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def create(request: HttpRequest) -> HttpResponse:
-    _require_hr(request)
+def create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    require_hr_admin(request)
     form = ProgramForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            program = services.program_create(data=form.program_data(), by=request.user)  # type: ignore[arg-type]
+            program = services.program_create(data=form.program_data(), by=request.user)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -103,15 +81,15 @@ def create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def edit(request: HttpRequest, pk: int) -> HttpResponse:
-    program = _program_for_hr(request, pk, to_change=True)
+def edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    program = program_for_hr(request, pk, to_change=True)
     if program.status == ProgramStatus.CLOSED:
         messages.error(request, "A closed program can no longer be edited.")
         return redirect("programs:detail", pk=program.pk)
     form = ProgramForm(request.POST or None, program=program)
     if request.method == "POST" and form.is_valid():
         try:
-            services.program_update(program=program, data=form.program_data(), by=request.user)  # type: ignore[arg-type]
+            services.program_update(program=program, data=form.program_data(), by=request.user)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -136,8 +114,8 @@ def _rules_for_display(program: Program) -> tuple[list[tuple[str, str]], list[tu
 
 
 @login_required
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    program = _program_for_hr(request, pk)
+def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    program = program_for_hr(request, pk)
     prefetch_related_objects([program], "focus_skills", "eligible_units")
     unit_labels = org_unit_labels() if program.eligible_units.all() else {}
     rules, weights, reminders = _rules_for_display(program)
@@ -162,15 +140,15 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def transition(request: HttpRequest, pk: int) -> HttpResponse:
-    program = _program_for_hr(request, pk, to_change=True)
+def transition(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    program = program_for_hr(request, pk, to_change=True)
     form = TransitionForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose a status to move to.")
         return redirect("programs:detail", pk=program.pk)
     to, confirm = form.cleaned_data["to"], form.cleaned_data["confirm"]
     try:
-        program = services.program_transition(program=program, to=to, by=request.user, confirm=confirm)  # type: ignore[arg-type]
+        program = services.program_transition(program=program, to=to, by=request.user, confirm=confirm)
     except services.ConfirmationRequired as error:
         context = {
             "program": program,
@@ -188,8 +166,8 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def history(request: HttpRequest, pk: int) -> HttpResponse:
-    program = _program_for_hr(request, pk)
+def history(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    program = program_for_hr(request, pk)
     events = ProgramEvent.objects.filter(program=program).select_related("actor")
     page = Paginator(events, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "programs/history.html", {"program": program, "page": page})
@@ -209,14 +187,14 @@ class PoolFilterForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         units = sorted(org_unit_labels().items(), key=lambda item: item[1].lower())
-        self.fields["unit"].choices = [("", "Any department"), *units]  # type: ignore[attr-defined]
+        choice_field(self, "unit").choices = [("", "Any department"), *units]
         skills = Skill.objects.filter(retired_at__isnull=True).order_by("name").values_list("id", "name")
-        self.fields["skill"].choices = [("", "Any skill"), *skills]  # type: ignore[attr-defined]
+        choice_field(self, "skill").choices = [("", "Any skill"), *skills]
 
 
 @login_required
-def pool(request: HttpRequest, pk: int) -> HttpResponse:
-    program = _program_for_hr(request, pk)
+def pool(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    program = program_for_hr(request, pk)
     filters = PoolFilterForm(request.GET or None)
     chosen: dict[str, Any] = filters.cleaned_data if filters.is_valid() else {}
     enrollments = queries.pool_enrollments(
@@ -234,13 +212,13 @@ def pool(request: HttpRequest, pk: int) -> HttpResponse:
         "counts": queries.pool_counts(program),
         "page": page,
     }
-    template = "programs/pool.html#results" if request.htmx else "programs/pool.html"  # type: ignore[attr-defined]
+    template = "programs/pool.html#results" if request.htmx else "programs/pool.html"
     return render(request, template, context)
 
 
 @login_required
-def supply_demand(request: HttpRequest, pk: int) -> HttpResponse:
-    program = _program_for_hr(request, pk)
+def supply_demand(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    program = program_for_hr(request, pk)
     balances = queries.supply_and_demand(program)
     context = {
         "program": program,
@@ -255,15 +233,15 @@ def supply_demand(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def employee_list(request: HttpRequest) -> HttpResponse:
-    participant = _participant(request)
+def employee_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    participant = participant_or_404(request)
     open_programs = [_explain(p) for p in programs_open_to(participant, today=timezone.localdate())]
     mine = list(
         Enrollment.objects.filter(participant=participant).select_related("program").order_by("-created_at", "id")
     )
     enrolled = {enrollment.program_id: enrollment for enrollment in mine if enrollment.is_active}
     for program in open_programs:
-        program.my_enrollment = enrolled.get(program.pk)  # type: ignore[attr-defined]
+        program.my_enrollment = enrolled.get(program.pk)  # type: ignore[attr-defined]  # a display attribute for the template
     return render(request, "programs/list.html", {"open_programs": open_programs, "mine": mine})
 
 
@@ -276,8 +254,8 @@ def _open_program_for(participant: Participant, pk: int) -> Program:
 
 
 @login_required
-def enroll(request: HttpRequest, pk: int) -> HttpResponse:
-    participant = _participant(request)
+def enroll(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    participant = participant_or_404(request)
     program = _open_program_for(participant, pk)
     existing = Enrollment.objects.filter(program=program, participant=participant).first()
     if existing is not None and existing.is_active:
@@ -303,8 +281,8 @@ def _own_enrollment(participant: Participant, pk: int) -> Enrollment:
 
 
 @login_required
-def enrollment_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    participant = _participant(request)
+def enrollment_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    participant = participant_or_404(request)
     enrollment = _own_enrollment(participant, pk)
     program = _explain(enrollment.program)
     if program.status != ProgramStatus.ENROLLING:
@@ -326,8 +304,8 @@ def enrollment_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    enrollment = _own_enrollment(_participant(request), pk)
+def withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    enrollment = _own_enrollment(participant_or_404(request), pk)
     try:
         services.enrollment_withdraw(enrollment=enrollment)
     except ValidationError as error:

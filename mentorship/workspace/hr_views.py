@@ -13,11 +13,12 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from mentorship.core.forms import add_service_errors
+from mentorship.accounts.http import AuthenticatedHttpRequest
+from mentorship.core.forms import add_service_errors, choice_field
 from mentorship.mentorships.models import Mentorship
 from mentorship.mentorships.services import HR_END_REASONS, hr_may_change_pair, mentorship_end_by_hr
 from pairing.services.rematch import mentorship_rematch, rematch_candidates, rematch_refusal
@@ -39,27 +40,27 @@ class RematchForm(forms.Form):
 
     def __init__(self, *args: Any, partners: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["partner"].choices = partners  # type: ignore[attr-defined]  # ChoiceField has choices
+        choice_field(self, "partner").choices = partners
 
 
-def _pair_for_hr(request: HttpRequest, pk: int) -> Mentorship:
+def _pair_for_hr(request: AuthenticatedHttpRequest, pk: int) -> Mentorship:
     mentorship = Mentorship.objects.select_related("program", "mentor__user", "mentee__user").filter(pk=pk).first()
     if mentorship is None or not hr_may_change_pair(request.user, mentorship):
         raise Http404("No such pair.")
     return mentorship
 
 
-def _after(request: HttpRequest) -> str:
+def _after(request: AuthenticatedHttpRequest) -> str:
     return reverse("dashboards:hr")
 
 
 @login_required
-def hr_end(request: HttpRequest, pk: int) -> HttpResponse:
+def hr_end(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     mentorship = _pair_for_hr(request, pk)
     form = HrEndForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            mentorship_end_by_hr(mentorship=mentorship, by=request.user, reason=form.cleaned_data["reason"])  # type: ignore[arg-type]  # login_required
+            mentorship_end_by_hr(mentorship=mentorship, by=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -70,7 +71,7 @@ def hr_end(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def rematch(request: HttpRequest, pk: int) -> HttpResponse:
+def rematch(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     mentorship = _pair_for_hr(request, pk)
     refusal = rematch_refusal(mentorship)
     candidates = [] if refusal else rematch_candidates(mentorship)
@@ -81,7 +82,7 @@ def rematch(request: HttpRequest, pk: int) -> HttpResponse:
                 mentorship=mentorship,
                 partner_id=form.cleaned_data["partner"],
                 reason=form.cleaned_data["reason"],
-                by=request.user,  # type: ignore[arg-type]  # login_required
+                by=request.user,
             )
         except ValidationError as error:
             add_service_errors(form, error)

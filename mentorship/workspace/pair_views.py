@@ -10,11 +10,13 @@ from typing import Any, NamedTuple
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef, Prefetch, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from mentorship.accounts.http import AuthenticatedHttpRequest
 from mentorship.mentorships.models import Mentorship
+from mentorship.participants.access import participant_or_404
 from mentorship.participants.models import Participant
 from mentorship.workspace import queries
 from mentorship.workspace.access import Workspace, mentorship_for
@@ -31,16 +33,9 @@ class SessionRow(NamedTuple):
     hr_ratings: list[SessionRating]  # empty for the pair: they never see each other's ratings
 
 
-def _participant(request: HttpRequest) -> Participant:
-    participant: Participant | None = getattr(request.user, "participant", None)
-    if participant is None:
-        raise Http404("No such mentorship.")
-    return participant
-
-
 @login_required
-def mentorship_list(request: HttpRequest) -> HttpResponse:
-    me = _participant(request)
+def mentorship_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    me = participant_or_404(request)
     mentorships = (
         Mentorship.objects.filter(Q(mentor=me) | Q(mentee=me))
         .select_related("program", "mentor__user", "mentee__user")
@@ -69,7 +64,7 @@ def _why(mentorship: Mentorship, me: Participant, partner: Participant) -> list[
     )
 
 
-def _session_page(request: HttpRequest, ws: Workspace) -> tuple[Page[Any], list[SessionRow]]:
+def _session_page(request: AuthenticatedHttpRequest, ws: Workspace) -> tuple[Page[Any], list[SessionRow]]:
     """One page of the session log. Members learn only whether *they* rated each session, never a
     trace of the partner's rating; HR owners get every rating of the sessions on the page."""
     sessions = (
@@ -87,7 +82,7 @@ def _session_page(request: HttpRequest, ws: Workspace) -> tuple[Page[Any], list[
 
 
 @login_required
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The pair's workspace."""
     ws = mentorship_for(request.user, pk, hr_may_read=True)
     mentorship = ws.mentorship

@@ -10,12 +10,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from mentorship.accounts.http import AuthenticatedHttpRequest
 from mentorship.core.forms import add_service_errors
 from mentorship.participants.models import Participant
 from mentorship.workspace import queries, services
@@ -44,7 +45,7 @@ from mentorship.workspace.models import (
 )
 
 
-def _member(request: HttpRequest, mentorship_pk: int) -> tuple[Workspace, Participant]:
+def _member(request: AuthenticatedHttpRequest, mentorship_pk: int) -> tuple[Workspace, Participant]:
     """The workspace for one of its two people (404 for anyone else, HR owners included: they read,
     they never write)."""
     ws = mentorship_for(request.user, mentorship_pk)
@@ -53,7 +54,9 @@ def _member(request: HttpRequest, mentorship_pk: int) -> tuple[Workspace, Partic
     return ws, ws.me
 
 
-def _session(request: HttpRequest, pk: int, *, hr_may_read: bool = False) -> tuple[MentoringSession, Workspace]:
+def _session(
+    request: AuthenticatedHttpRequest, pk: int, *, hr_may_read: bool = False
+) -> tuple[MentoringSession, Workspace]:
     mentorship_pk = MentoringSession.objects.filter(pk=pk).values_list("mentorship_id", flat=True).first()
     if mentorship_pk is None:
         raise Http404("No such session.")
@@ -65,14 +68,14 @@ def _session(request: HttpRequest, pk: int, *, hr_may_read: bool = False) -> tup
     return session, ws
 
 
-def _my_session(request: HttpRequest, pk: int) -> tuple[MentoringSession, Workspace, Participant]:
+def _my_session(request: AuthenticatedHttpRequest, pk: int) -> tuple[MentoringSession, Workspace, Participant]:
     session, ws = _session(request, pk)
     if ws.me is None:
         raise Http404("No such session.")
     return session, ws, ws.me
 
 
-def _goal(request: HttpRequest, pk: int) -> tuple[Goal, Workspace, Participant]:
+def _goal(request: AuthenticatedHttpRequest, pk: int) -> tuple[Goal, Workspace, Participant]:
     mentorship_pk = Goal.objects.filter(pk=pk).values_list("mentorship_id", flat=True).first()
     if mentorship_pk is None:
         raise Http404("No such goal.")
@@ -86,7 +89,7 @@ def _workspace_url(mentorship_pk: int) -> str:
     return reverse("mentorships:detail", args=[mentorship_pk])
 
 
-def _ended(request: HttpRequest, ws: Workspace) -> HttpResponse | None:
+def _ended(request: AuthenticatedHttpRequest, ws: Workspace) -> HttpResponse | None:
     """Back to the workspace, with a word why, when the pair has ended: its record is settled."""
     if ws.mentorship.is_active:
         return None
@@ -98,7 +101,7 @@ def _ended(request: HttpRequest, ws: Workspace) -> HttpResponse | None:
 
 
 @login_required
-def goal_create(request: HttpRequest, pk: int) -> HttpResponse:
+def goal_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     ws, me = _member(request, pk)
     if (ended := _ended(request, ws)) is not None:
         return ended
@@ -127,7 +130,7 @@ def goal_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def goal_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     goal, ws, me = _goal(request, pk)
     if (ended := _ended(request, ws)) is not None:
         return ended
@@ -165,7 +168,7 @@ def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def goal_progress(request: HttpRequest, pk: int) -> HttpResponse:
+def goal_progress(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The inline quick edit on the workspace page: htmx swaps the goal card; without JS, back to
     the page."""
     goal, ws, me = _goal(request, pk)
@@ -177,7 +180,7 @@ def goal_progress(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except ValidationError as error:
             add_service_errors(form, error)
-    if not request.htmx:  # type: ignore[attr-defined]
+    if not request.htmx:
         if form.errors:
             for problems in form.errors.values():
                 messages.error(request, " ".join(str(problem) for problem in problems))
@@ -204,7 +207,7 @@ def goal_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def agreement(request: HttpRequest, pk: int) -> HttpResponse:
+def agreement(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     ws, me = _member(request, pk)
     if (ended := _ended(request, ws)) is not None:
         return ended
@@ -225,7 +228,7 @@ def agreement(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def session_log(request: HttpRequest, pk: int) -> HttpResponse:
+def session_log(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     ws, me = _member(request, pk)
     if (ended := _ended(request, ws)) is not None:
         return ended
@@ -251,7 +254,7 @@ def session_log(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def session_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     session, ws = _session(request, pk, hr_may_read=True)
     context: dict[str, object] = {"ws": ws, "session": session, "skills": list(session.skills.order_by("name"))}
     if ws.me is not None:
@@ -267,24 +270,24 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def session_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+def session_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     session, ws, me = _my_session(request, pk)
     try:
         services.session_confirm(session=session, by=me)
     except ValidationError as error:
-        if request.htmx:  # type: ignore[attr-defined]
+        if request.htmx:
             return HttpResponse(" ".join(error.messages), status=400)
         messages.error(request, " ".join(error.messages))
     else:
-        if not request.htmx:  # type: ignore[attr-defined]
+        if not request.htmx:
             messages.success(request, "Session confirmed. Thank you.")
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         return render(request, "workspace/_confirmation.html", {"ws": ws, "session": session})
     return redirect("workspace:session_detail", pk)
 
 
 @login_required
-def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def session_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     session, ws, me = _my_session(request, pk)
     if session.confirmed_at is not None:
         messages.info(request, "This session is confirmed, so its details are settled.")
@@ -314,7 +317,7 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def session_private_note(request: HttpRequest, pk: int) -> HttpResponse:
+def session_private_note(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     session, _ws, me = _my_session(request, pk)
     form = PrivateNoteForm(request.POST)
     if form.is_valid():
@@ -328,7 +331,7 @@ def session_private_note(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def session_rate(request: HttpRequest, pk: int) -> HttpResponse:
+def session_rate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     session, ws, me = _my_session(request, pk)
     existing = SessionRating.objects.filter(session=session, rater=me).first()
     form = RatingForm(request.POST or None)
@@ -352,7 +355,7 @@ def session_rate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def fit_check(request: HttpRequest, pk: int) -> HttpResponse:
+def fit_check(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     ws, me = _member(request, pk)
     current = FitCheck.objects.filter(mentorship=ws.mentorship, participant=me).first()
     form = FitCheckForm(
@@ -382,7 +385,7 @@ def fit_check(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def check_in(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+def check_in(request: AuthenticatedHttpRequest, pk: int, kind: str) -> HttpResponse:
     if kind not in CheckInKind.values:
         raise Http404("No such check-in.")
     ws, me = _member(request, pk)
@@ -432,7 +435,7 @@ def check_in(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 
 
 @login_required
-def end(request: HttpRequest, pk: int) -> HttpResponse:
+def end(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     ws, me = _member(request, pk)
     if not ws.mentorship.is_active:
         messages.info(request, "This mentorship has already ended.")
