@@ -107,7 +107,7 @@ def fence(model: type[models.Model], *, pk: int, token: str) -> Any:
     return job
 
 
-def job_enqueue_on_commit(model: type[models.Model], task: Task, pk: int) -> None:  # type: ignore[type-arg]
+def job_enqueue_on_commit(model: type[models.Model], task: Task[Any, Any], pk: int) -> None:
     """Hand a queued job to the broker after commit, and record when that succeeded. With the
     broker down nothing is recorded and the recovery pass hands it over later."""
 
@@ -188,7 +188,7 @@ class Recovered:
 def jobs_recover(
     model: type[models.Model],
     *,
-    task: Task,  # type: ignore[type-arg]
+    task: Task[Any, Any],
     now: datetime | None = None,
 ) -> Recovered:
     """The periodic pass. Each expired lease is taken over with a conditional UPDATE on its token,

@@ -9,13 +9,19 @@ import os
 import tempfile
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
+import django_stubs_ext
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 from mentorship.env import env_bool, env_int, env_list, env_str, env_url
+
+# Generic Django classes (ModelAdmin[Program], ModelChoiceField[Skill]) subscriptable at run time,
+# as the type checker sees them.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR") or BASE_DIR / "var")
@@ -90,7 +96,7 @@ FORM_RENDERER = "mentorship.core.forms.FormRenderer"
 WSGI_APPLICATION = "mentorship.wsgi.application"
 ASGI_APPLICATION = "mentorship.asgi.application"
 
-TEMPLATES = [
+TEMPLATES: list[dict[str, Any]] = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
@@ -349,7 +355,7 @@ else:
 MAIL_OUTBOX_DIR = VAR_DIR / "mail"
 
 # Security -------------------------------------------------------------------------------------
-SECURE_CSP = {
+SECURE_CSP: dict[str, Any] = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF],

@@ -27,7 +27,7 @@ from django.db import transaction
 logger = logging.getLogger(__name__)
 
 
-class BoundedRedeliveryTask(DjangoTask):  # type: ignore[type-arg]
+class BoundedRedeliveryTask(DjangoTask[Any, Any]):
     def before_start(self, task_id: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
         # Retries get a fresh budget: they are planned, not a worker crash.
         key = f"celery-starts:{task_id}:{self.request.retries}"
@@ -42,7 +42,7 @@ class BoundedRedeliveryTask(DjangoTask):  # type: ignore[type-arg]
             raise Reject(f"delivered {starts} times", requeue=False)
 
 
-def enqueue_now(task: Task, *args: Any, **kwargs: Any) -> bool:  # type: ignore[type-arg]
+def enqueue_now(task: Task[Any, Any], *args: Any, **kwargs: Any) -> bool:
     """Send `task` to the broker now. False (with a warning) when the broker cannot take it."""
     try:
         task.apply_async(args=args, kwargs=kwargs, retry=False)
@@ -53,7 +53,7 @@ def enqueue_now(task: Task, *args: Any, **kwargs: Any) -> bool:  # type: ignore[
 
 
 def enqueue_on_commit(
-    task: Task,  # type: ignore[type-arg]
+    task: Task[Any, Any],
     *args: Any,
     on_sent: Callable[[], None] | None = None,
     **kwargs: Any,

@@ -6,7 +6,7 @@ from mentorship.core import urls as core_urls
 from pairing.home import home
 
 # The admin signs in through allauth, so it gets the same rate limits and MFA as the app.
-admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]  # the admin's login view wrapped in place
 admin.site.site_header = "Mentorship administration"
 
 # The `core` namespace: core's own pages and the start page, which lives with programs (core

@@ -4,7 +4,7 @@ from pairing.models import MatchRun, Proposal, SelfMatchRequest, UnmatchedPerson
 
 
 @admin.register(MatchRun)
-class MatchRunAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class MatchRunAdmin(admin.ModelAdmin[MatchRun]):
     list_display = ["id", "program", "status", "created_at", "finished_at", "published_at"]
     list_filter = ["status"]
     raw_id_fields = ["program", "started_by", "based_on", "published_by"]
@@ -12,7 +12,7 @@ class MatchRunAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(Proposal)
-class ProposalAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ProposalAdmin(admin.ModelAdmin[Proposal]):
     list_display = ["id", "run", "mentor", "mentee", "score", "status", "pinned", "source"]
     list_filter = ["status", "source", "pinned"]
     raw_id_fields = ["run", "mentor", "mentee", "removed_by", "declined_by"]
@@ -20,7 +20,7 @@ class ProposalAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(UnmatchedPerson)
-class UnmatchedPersonAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class UnmatchedPersonAdmin(admin.ModelAdmin[UnmatchedPerson]):
     list_display = ["id", "run", "participant", "role", "reason"]
     list_filter = ["reason", "role"]
     raw_id_fields = ["run", "participant"]
@@ -28,7 +28,7 @@ class UnmatchedPersonAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(SelfMatchRequest)
-class SelfMatchRequestAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class SelfMatchRequestAdmin(admin.ModelAdmin[SelfMatchRequest]):
     list_display = ["id", "program", "mentee", "mentor", "status", "created_at", "expires_at"]
     list_filter = ["status"]
     raw_id_fields = ["program", "mentee", "mentor", "mentorship"]

@@ -1,5 +1,8 @@
+from typing import Any
+
 from django import forms
 
+from mentorship.core.forms import choice_field, model_choice_field
 from mentorship.participants.models import OrgUnit
 from pairing.models import ProposalStatus
 
@@ -13,17 +16,17 @@ class ProposalFilterForm(forms.Form):
     )
     status = forms.ChoiceField(label="Status", required=False, choices=[("", "Any status"), *ProposalStatus.choices])
 
-    def __init__(self, *args: object, unit_choices: list[tuple[int, str]] | None = None, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        field = self.fields["unit"]
-        field.queryset = OrgUnit.objects.all()  # type: ignore[attr-defined]
+    def __init__(self, *args: Any, unit_choices: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = model_choice_field(self, "unit")
+        field.queryset = OrgUnit.objects.all()
         if unit_choices is not None:
-            field.choices = [("", "Any unit"), *unit_choices]  # type: ignore[attr-defined]
+            field.choices = [("", "Any unit"), *unit_choices]
 
     def clean(self) -> dict[str, object]:
         cleaned = super().clean() or {}
         low, high = cleaned.get("score_min"), cleaned.get("score_max")
-        if low is not None and high is not None and low > high:  # type: ignore[operator]
+        if low is not None and high is not None and low > high:
             self.add_error("score_max", "The upper score must not be below the lower one.")
         return cleaned
 
@@ -37,15 +40,15 @@ class ManualPairForm(forms.Form):
 
     def __init__(
         self,
-        *args: object,
+        *args: Any,
         mentors: list[tuple[int, str]],
         mentees: list[tuple[int, str]],
         general: bool = False,
-        **kwargs: object,
+        **kwargs: Any,
     ) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["mentor"].choices = [("", "Choose a person"), *mentors]  # type: ignore[attr-defined]
-        self.fields["mentee"].choices = [("", "Choose a person"), *mentees]  # type: ignore[attr-defined]
+        super().__init__(*args, **kwargs)
+        choice_field(self, "mentor").choices = [("", "Choose a person"), *mentors]
+        choice_field(self, "mentee").choices = [("", "Choose a person"), *mentees]
         if general:
             self.fields["mentor"].label = "First person (teaches)"
             self.fields["mentee"].label = "Second person (learns)"
@@ -68,7 +71,7 @@ class ResponseForm(forms.Form):
 
     @property
     def accepted(self) -> bool:
-        return self.cleaned_data["decision"] == "accept"
+        return bool(self.cleaned_data["decision"] == "accept")
 
 
 class RequestForm(forms.Form):

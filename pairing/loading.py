@@ -141,7 +141,7 @@ def rules_for(
         **{attr: float(given[name]) for name, attr in WEIGHT_FIELDS.items() if given.get(name) is not None}
     )
     return engine.Rules(
-        kind=kind,  # type: ignore[arg-type]
+        kind=kind,  # type: ignore[arg-type]  # ProgramKind's values are the engine's kinds
         level_gap=int(gap) if gap is not None else None,
         skill_focus=frozenset(focus),
         other_unit_only=bool(matching.get("different_department", False)),

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from skills.models import Assessment, Skill, SkillEntry, SkillSuggestion
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ReadOnlyAdmin(admin.ModelAdmin[Any]):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 

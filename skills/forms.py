@@ -2,6 +2,7 @@ from typing import Any
 
 from django import forms
 
+from mentorship.core.forms import choice_field, model_choice_field
 from skills.models import LEVELS, Skill, SkillCategory, SkillEntry, WantPriority
 
 # The level list reads "3 · Practitioner" in the select and its description sits under it, in
@@ -51,7 +52,7 @@ class MergeForm(forms.Form):
 
     def __init__(self, *args: Any, source: Skill, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["target"].queryset = Skill.objects.filter(retired_at=None).exclude(pk=source.pk)  # type: ignore[attr-defined]
+        model_choice_field(self, "target").queryset = Skill.objects.filter(retired_at=None).exclude(pk=source.pk)
         self.fields["target"].error_messages["invalid_choice"] = "Choose an active skill other than this one to keep."
 
 
@@ -75,14 +76,14 @@ class InventoryEntryForm(forms.Form):
         level.error_messages["required"] = f"Choose your level for {skill.name}."
         if entry is None:
             # A new line has no level until the person picks one: a default 0 would be a false assessment.
-            level.choices = [("", "Choose your level…"), *LEVEL_NAMES]  # type: ignore[attr-defined]
+            choice_field(self, "level").choices = [("", "Choose your level…"), *LEVEL_NAMES]
         level.widget.attrs["aria-describedby"] = f"level-help-{skill.pk}"
         self.fields["want_priority"].label = f"Want to learn {skill.name}"
         self.fields["can_teach"].label = f"I can teach {skill.name}"
 
     def level_description(self) -> str:
         """The chosen level in words, shown under the select (the form's value, else the entry's)."""
-        value = self.data.get("level") if self.is_bound else self.initial.get("level")
+        value: Any = self.data.get("level") if self.is_bound else self.initial.get("level")
         try:
             return LEVEL_DESCRIPTIONS[int(value)]
         except (TypeError, ValueError, KeyError):

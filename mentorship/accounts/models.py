@@ -18,21 +18,21 @@ class EmailUserManager(UserManager["User"]):
             user.set_unusable_password()
         return user
 
-    def create_user(self, email: str | None = None, password: str | None = None, **extra: Any) -> "User":  # type: ignore[override]
+    def create_user(self, email: str | None = None, password: str | None = None, **extra: Any) -> "User":  # type: ignore[override]  # email, not username, is the login
         extra.setdefault("is_staff", False)
         extra.setdefault("is_superuser", False)
         user = self._create_user_object(None, email, password, **extra)
         user.save(using=self._db)
         return user
 
-    def create_superuser(self, email: str | None = None, password: str | None = None, **extra: Any) -> "User":  # type: ignore[override]
+    def create_superuser(self, email: str | None = None, password: str | None = None, **extra: Any) -> "User":  # type: ignore[override]  # email, not username, is the login
         extra["is_staff"] = True
         extra["is_superuser"] = True
         return self.create_user(email, password, **extra)
 
 
 class User(AbstractUser):
-    username = None  # type: ignore[assignment]
+    username = None  # type: ignore[assignment]  # no username column: email is the login
     email = models.EmailField("email address", unique=True)
 
     USERNAME_FIELD = "email"

@@ -34,13 +34,13 @@ def _remember_active(sender: Any, instance: User, **kw: Any) -> None:
     if fields is not None and "is_active" not in fields and "is_superuser" not in fields:
         return
     before = User.objects.filter(pk=instance.pk).values("is_active", "is_superuser").first()
-    instance._audit_before = before  # type: ignore[attr-defined]
+    instance._audit_before = before  # type: ignore[attr-defined]  # pre_save hands the old state to post_save
 
 
 @receiver(post_save, sender=User)
 def _active_changed(sender: Any, instance: User, created: bool, **kw: Any) -> None:
     before = getattr(instance, "_audit_before", None)
-    instance._audit_before = None  # type: ignore[attr-defined]
+    instance._audit_before = None  # type: ignore[attr-defined]  # pre_save hands the old state to post_save
     if created or not before:
         return
     if before["is_active"] != instance.is_active:

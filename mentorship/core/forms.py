@@ -1,5 +1,7 @@
 """What every form that calls a service shares."""
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
@@ -18,3 +20,20 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error.messages)
+
+
+def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """`form.fields[name]` as the choice field it is, so a form can set its choices per request
+    (`form.fields` is typed as holding plain fields)."""
+    field = form.fields[name]
+    if not isinstance(field, forms.ChoiceField):
+        raise TypeError(f"{name} is not a choice field")
+    return field
+
+
+def model_choice_field(form: forms.BaseForm, name: str) -> "forms.ModelChoiceField[Any]":
+    """`form.fields[name]` as the model choice field it is, so a form can narrow its queryset."""
+    field = form.fields[name]
+    if not isinstance(field, forms.ModelChoiceField):
+        raise TypeError(f"{name} is not a model choice field")
+    return field

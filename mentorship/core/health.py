@@ -25,7 +25,7 @@ def check_database() -> Check:
     return Check(True, connection.vendor)
 
 
-def check_broker(timeout: float = 2.0) -> Check:
+def check_broker(timeout: int = 2) -> Check:
     try:
         with celery_app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, timeout=timeout)

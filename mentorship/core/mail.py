@@ -64,4 +64,4 @@ def outbox_messages(limit: int = 50) -> list[tuple[str, ParsedMessage]]:
     if not folder.is_dir():
         return []
     files = sorted(folder.glob("*.eml"), reverse=True)[:limit]
-    return [(f.name, message_from_bytes(f.read_bytes(), policy=policy.default)) for f in files]  # type: ignore[misc]
+    return [(f.name, message_from_bytes(f.read_bytes(), policy=policy.default)) for f in files]

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from mentorship.core.forms import choice_field
 from mentorship.programs.models import ProgramKind
 
 
@@ -45,19 +46,19 @@ class FilterForm(forms.Form):
             del self.fields["program"]
             del self.fields["kind"]
         else:
-            self.fields["program"].choices = [("", "Every program"), *programs]
+            choice_field(self, "program").choices = [("", "Every program"), *programs]
             if kinds is not None:
-                self.fields["kind"].choices = [
+                choice_field(self, "kind").choices = [
                     ("", "Every kind"),
                     *((value, label) for value, label in ProgramKind.choices if value in kinds),
                 ]
-        self.fields["unit"].choices = [("", "Every unit"), *units]
+        choice_field(self, "unit").choices = [("", "Every unit"), *units]
         if not dates:
             del self.fields["start"]
             del self.fields["end"]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         start: date | None = data.get("start")
         end: date | None = data.get("end")
         if start and end and start > end:

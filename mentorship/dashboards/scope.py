@@ -28,7 +28,7 @@ class AmongIds(Func):
         super().__init__(F(path))
         self.ids = sorted(ids)
 
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:  # type: ignore[override]
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:  # type: ignore[override]  # the stubs' Expression.as_sql is narrower than Django's
         column, params = compiler.compile(self.source_expressions[0])
         if not self.ids:
             return "1 = 0", []

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 
 
@@ -8,12 +10,12 @@ class EraseForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
 
-    def __init__(self, *args: object, email: str, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, email: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.email = email
 
     def clean_confirm_email(self) -> str:
-        value = self.cleaned_data["confirm_email"].strip()
+        value: str = self.cleaned_data["confirm_email"].strip()
         if value.lower() != self.email.lower():
             raise forms.ValidationError("This is not the person's email address.")
         return value

@@ -79,7 +79,7 @@ def _pick_pairs(
     ordered = sorted(people, key=lambda p: (p.pk not in team, rng.random()))
     mentors = [p for p in ordered if p.career_level in mentor_levels]
     used: set[int] = set()
-    pairs = []
+    pairs: list[tuple[Participant, Participant]] = []
     for mentee in (p for p in ordered if p.career_level in mentee_levels):
         if len(pairs) == PAIRS_PER_PROGRAM:
             break
@@ -161,7 +161,7 @@ def _seed_program(
     categories = list(GROWTH[kind])
     for number, mentorship in enumerate(mentorships):
         day = mentorship.started_at
-        while day < mentorship.ended_at:
+        while day < _ended(mentorship):
             sessions.append(
                 MentoringSession(
                     mentorship=mentorship,
@@ -209,7 +209,7 @@ def _seed_program(
                     skill_id=skill,
                     level=start + gain,
                     source=AssessmentSource.CHECK_IN,
-                    assessed_at=mentorship.ended_at - timedelta(days=1),
+                    assessed_at=_ended(mentorship) - timedelta(days=1),
                 )
             )
         for person in (mentorship.mentor, mentorship.mentee):
@@ -235,5 +235,12 @@ def _seed_program(
     Assessment.objects.bulk_create(assessments)
     check_ins = CheckIn.objects.bulk_create(check_ins)
     for check_in in check_ins:  # submitted when the pair ended, not today
-        check_in.submitted_at = pair_of[check_in.mentorship_id].ended_at
+        check_in.submitted_at = _ended(pair_of[check_in.mentorship_id])
     CheckIn.objects.bulk_update(check_ins, ["submitted_at"])
+
+
+def _ended(mentorship: Mentorship) -> datetime:
+    """When a pair of the demo's history ended: every one of them has."""
+    if mentorship.ended_at is None:
+        raise ValueError(f"Mentorship {mentorship.pk} of the demo history has not ended.")
+    return mentorship.ended_at

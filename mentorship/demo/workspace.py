@@ -119,7 +119,7 @@ def _weighted(rng: random.Random, choices: list[tuple[Any, int]]) -> Any:
 def _backdate(model: type[models.Model], column: str, stamps: Mapping[int, datetime]) -> None:
     """Set an auto_now(_add) column to past values in one UPDATE: bulk_create stamps "now"."""
     if stamps:
-        model.objects.filter(pk__in=list(stamps)).update(  # type: ignore[attr-defined]
+        model.objects.filter(pk__in=list(stamps)).update(  # type: ignore[attr-defined]  # a concrete model: Model itself has no manager
             **{
                 column: Case(
                     *(When(pk=pk, then=Value(at)) for pk, at in stamps.items()), output_field=models.DateTimeField()

@@ -4,7 +4,7 @@ from mentorship.feedback.models import EmailPreference
 
 
 @admin.register(EmailPreference)
-class EmailPreferenceAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class EmailPreferenceAdmin(admin.ModelAdmin[EmailPreference]):
     list_display = ["user", "kind", "choice", "updated_at"]
     list_filter = ["kind", "choice"]
     search_fields = ["user__email"]

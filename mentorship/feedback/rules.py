@@ -370,7 +370,7 @@ def check_ins_due(now: datetime) -> Iterator[Due]:
             (CheckInKind.FINAL, mentor_uid): done[2],
             (CheckInKind.FINAL, mentee_uid): done[3],
         }
-        for kind, on in check_in_dates(started_on=started_at.date(), ends_on=ends_on).items():  # type: ignore[arg-type]
+        for kind, on in check_in_dates(started_on=started_at.date(), ends_on=ends_on).items():  # type: ignore[arg-type]  # the query keeps only programs with an end date
             late = today - on
             if late < timedelta(0) or late > HORIZON:
                 continue
@@ -399,16 +399,17 @@ def enrollment_closing(now: datetime) -> Iterator[Due]:
     a handful at most, plus one for the org-unit tree."""
     today = now.date()
     enroll_link = _link("programs:enroll")
-    programs = []
+    programs: list[tuple[Program, int]] = []
     for program in eligibility.open_programs_query(today):
         window = reminder_setting(program.reminders, "remind_before_enrollment_closes")
-        if window and program.enrollment_closes is not None and (program.enrollment_closes - today).days <= window:
-            programs.append(program)
+        if window and program.enrollment_closes is not None:
+            days = (program.enrollment_closes - today).days
+            if days <= window:
+                programs.append((program, days))
     if not programs:
         return
     tree = OrgTree.load()
-    for program in programs:
-        days = (program.enrollment_closes - today).days  # type: ignore[operator]
+    for program, days in programs:
         when = "today" if days == 0 else "tomorrow" if days == 1 else f"in {days} days"
         candidates = (
             Participant.objects.filter(

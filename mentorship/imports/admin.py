@@ -5,7 +5,7 @@ from mentorship.imports.models import ImportJob
 
 
 @admin.register(ImportJob)
-class ImportJobAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ImportJobAdmin(admin.ModelAdmin[ImportJob]):
     """Read-only: jobs are created and run from the import pages, never edited by hand."""
 
     list_display = ("file_name", "status", "created_by", "created_at", "total_rows", "created_count", "updated_count")

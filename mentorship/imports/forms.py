@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 
@@ -33,8 +35,8 @@ class UploadForm(forms.Form):
         help_text="Otherwise you are asked only when a column is not recognised.",
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.fields["file"].help_text = (
             f"Exported from your HR system, up to {_megabytes(services.max_bytes())}. "
             "Nothing is saved until you have checked the preview and confirmed."
@@ -55,8 +57,8 @@ class UploadForm(forms.Form):
 class ColumnsForm(forms.Form):
     """How each column of the file is read: a field, or ignored. One select per column."""
 
-    def __init__(self, *args: object, columns: list[dict[str, object]], **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, columns: list[dict[str, object]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         choices = [(IGNORE, "Ignore this column"), *LABELS.items()]
         self.columns = columns
         for index, column in enumerate(columns):
@@ -97,8 +99,8 @@ class ConfirmForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args: object, job: object = None, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, job: object = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         if not getattr(job, "new_top_level", None):
             del self.fields["new_units_ok"]
         if not getattr(job, "leavers", None):

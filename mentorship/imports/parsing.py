@@ -653,7 +653,7 @@ def _read_row(
         optional["languages"] = _languages(values["languages"], languages, problem)
     if problems or email is None:
         return None
-    return ParsedRow(row=number, email=email, first_name=first_name, last_name=last_name, **optional)  # type: ignore[arg-type]
+    return ParsedRow(row=number, email=email, first_name=first_name, last_name=last_name, **optional)  # type: ignore[arg-type]  # each optional value has its field's type
 
 
 def _email(value: str, key: str, problem: Report, *, required: bool) -> str | None:

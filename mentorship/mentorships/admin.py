@@ -4,7 +4,7 @@ from mentorship.mentorships.models import Mentorship
 
 
 @admin.register(Mentorship)
-class MentorshipAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class MentorshipAdmin(admin.ModelAdmin[Mentorship]):
     list_display = ["id", "program", "mentor", "mentee", "status", "started_at", "ended_at"]
     list_filter = ["status", "program"]
     raw_id_fields = ["mentor", "mentee", "proposal"]

@@ -4,7 +4,7 @@ from mentorship.notifications.models import Notification
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class NotificationAdmin(admin.ModelAdmin[Notification]):
     list_display = ["title", "recipient", "kind", "created_at", "read_at", "email_status", "attempts"]
     list_filter = ["kind", "email_status"]
     search_fields = ["title", "recipient__email", "dedupe_key"]

@@ -27,7 +27,7 @@ class AccountAdapter(DefaultAccountAdapter):
             participant_services.participant_ensure(user=user)
         return user
 
-    def is_open_for_signup(self, request: HttpRequest) -> bool:
+    def is_open_for_signup(self, request: HttpRequest | None) -> bool:
         return bool(getattr(settings, "SIGNUP_OPEN", True))
 
     # Emails: the product's own wording (templates/account/email/) and links from SITE_URL.

@@ -7,7 +7,7 @@ from mentorship.participants.models import OrgUnit, Participant
 
 
 @admin.register(OrgUnit)
-class OrgUnitAdmin(admin.ModelAdmin):
+class OrgUnitAdmin(admin.ModelAdmin[OrgUnit]):
     """Read-only here: HR edits the tree in the app (participants:org_tree), where every change
     goes through a service that keeps one root, refuses loops and says who it affects."""
 
@@ -25,7 +25,7 @@ class OrgUnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(Participant)
-class ParticipantAdmin(admin.ModelAdmin):
+class ParticipantAdmin(admin.ModelAdmin[Participant]):
     list_display = ["__str__", "job_title", "org_unit", "career_level", "onboarded_at"]
     list_filter = ["career_level", "org_unit"]
     search_fields = ["user__email", "user__first_name", "user__last_name", "job_title"]

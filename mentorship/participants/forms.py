@@ -4,6 +4,7 @@ from typing import Any, cast
 from django import forms
 from django.forms.models import ModelChoiceIterator
 
+from mentorship.core.forms import choice_field
 from mentorship.participants.models import (
     LANGUAGES,
     WORK_STYLE_QUESTIONS,
@@ -26,7 +27,7 @@ STEPS: list[tuple[str, list[str]]] = [
 ALL_FIELDS = [name for _, fields in STEPS for name in fields]
 
 
-class _ByPathIterator(ModelChoiceIterator):  # type: ignore[type-arg]
+class _ByPathIterator(ModelChoiceIterator[OrgUnit]):
     """Units in the order of their full path: "Engineering / Data" next to "Engineering / Platform",
     not next to "Sales / Data" (as sorting by the last part would put it)."""
 
@@ -39,7 +40,7 @@ class _ByPathIterator(ModelChoiceIterator):  # type: ignore[type-arg]
             yield self.choice(unit)
 
 
-class OrgUnitChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+class OrgUnitChoiceField(forms.ModelChoiceField[OrgUnit]):
     iterator = _ByPathIterator
 
     def __init__(self, **kwargs: Any) -> None:
@@ -83,7 +84,7 @@ class ProfileForm(forms.Form):
         kwargs.setdefault("initial", initial_for(participant))
         super().__init__(*args, **kwargs)
         self.participant = participant
-        self.fields["timezone"].choices = [(name, name.replace("_", " ")) for name in timezone_names()]  # type: ignore[attr-defined]
+        choice_field(self, "timezone").choices = [(name, name.replace("_", " ")) for name in timezone_names()]
         if participant.onboarded_at is None:
             # A new profile has UTC only because the field needs a value: the browser knows better.
             self.fields["timezone"].widget.attrs["data-guess-timezone"] = ""

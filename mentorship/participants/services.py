@@ -102,7 +102,7 @@ def _clean_name(name: str) -> str:
     cleaned = " ".join(name.split())
     if not cleaned:
         raise ValidationError({"name": "Give the unit a name."})
-    if len(cleaned) > OrgUnit._meta.get_field("name").max_length:  # type: ignore[operator]
+    if len(cleaned) > OrgUnit._meta.get_field("name").max_length:  # type: ignore[operator]  # the name field has a max_length
         raise ValidationError({"name": "Keep the name to 120 characters."})
     return cleaned
 

@@ -1,20 +1,21 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from mentorship.programs.models import Enrollment, Program, ProgramEvent
 
 
-class ProgramEventInline(admin.TabularInline):
+class ProgramEventInline(admin.TabularInline[ProgramEvent, Program]):
     model = ProgramEvent
     extra = 0
     can_delete = False
     readonly_fields = ["at", "actor", "kind", "summary", "changes"]
 
-    def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest, obj: Program | None = None) -> bool:
         return False
 
 
 @admin.register(Program)
-class ProgramAdmin(admin.ModelAdmin):
+class ProgramAdmin(admin.ModelAdmin[Program]):
     """Read-mostly: programs are created, edited and moved through their lifecycle in the HR pages,
     which record every change; the admin is for looking things up."""
 
@@ -27,7 +28,7 @@ class ProgramAdmin(admin.ModelAdmin):
 
 
 @admin.register(Enrollment)
-class EnrollmentAdmin(admin.ModelAdmin):
+class EnrollmentAdmin(admin.ModelAdmin[Enrollment]):
     list_display = ["participant", "program", "role", "capacity", "withdrawn_at", "created_at"]
     list_filter = ["role", "program"]
     search_fields = ["participant__user__email", "participant__user__last_name", "program__name"]

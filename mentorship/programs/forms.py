@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group
 from django.db.models import Q, QuerySet
 
 from mentorship.accounts.models import User
+from mentorship.core.forms import choice_field, model_choice_field
 from mentorship.participants.models import CareerLevel, OrgUnit, Participant
 from mentorship.participants.orgtree import OrgTree
 from mentorship.participants.roles import HR_ADMIN_GROUP
@@ -47,7 +48,7 @@ def _per_kind(key: str) -> dict[str, Any]:
     return {kind: defaults.default_matching(kind)[key] for kind in ProgramKind.values}
 
 
-class OwnersField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+class OwnersField(forms.ModelMultipleChoiceField[User]):
     def label_from_instance(self, obj: User) -> str:
         name = obj.get_full_name()
         return f"{name} ({obj.email})" if name else obj.email
@@ -257,10 +258,10 @@ class ProgramForm(forms.Form):
                 label=label,
                 help_text=f"Leave empty for the default: {defaults.DEFAULT_WEIGHTS[name]}.",
             )
-        self.fields["owners"].queryset = hr_admin_users()  # type: ignore[attr-defined]
+        model_choice_field(self, "owners").queryset = hr_admin_users()
         chosen = self.initial.get("department_level")
         tree = OrgTree.load()
-        self.fields["department_level"].choices = department_level_choices(  # type: ignore[attr-defined]
+        choice_field(self, "department_level").choices = department_level_choices(
             tree, at_least=chosen if isinstance(chosen, int) else 1
         )
         # Full paths ("Acme / Engineering / Data"), sorted, so two teams called "Data" stay apart.
@@ -414,7 +415,7 @@ class TransitionForm(forms.Form):
 # --- Enrollment ----------------------------------------------------------------------------------
 
 
-class SkillChoicesField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+class SkillChoicesField(forms.ModelMultipleChoiceField[Skill]):
     def __init__(self, *, labels: dict[int, str], **kwargs: Any) -> None:
         super().__init__(queryset=Skill.objects.filter(pk__in=list(labels)), **kwargs)
         self.labels = labels
@@ -467,7 +468,7 @@ class EnrollmentForm(forms.Form):
         roles = services.ROLES_BY_KIND[program.kind]
         # Each role says who teaches whom in this kind of program: in reverse mentoring the junior
         # colleague is the mentor, which nobody guesses from the word "mentor" alone.
-        self.fields["role"].choices = [  # type: ignore[attr-defined]
+        choice_field(self, "role").choices = [
             (role, ROLE_LABELS_BY_KIND.get(program.kind, {}).get(role, EnrollmentRole(role).label)) for role in roles
         ]
         focus = services.focus_skill_ids(program)

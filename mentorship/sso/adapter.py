@@ -123,7 +123,7 @@ def _claims(sociallogin: SocialLogin) -> dict[str, Any]:
 class AccountAdapter(BaseAccountAdapter):
     """With SSO_REQUIRED=1, passwords are for the break-glass superuser only."""
 
-    def is_open_for_signup(self, request: HttpRequest) -> bool:
+    def is_open_for_signup(self, request: HttpRequest | None) -> bool:
         return not settings.SSO_REQUIRED and super().is_open_for_signup(request)
 
     def authenticate(self, request: HttpRequest, **credentials: Any) -> Any:

@@ -11,7 +11,7 @@ from mentorship.workspace.models import CheckIn, FitCheck, Goal, MentoringSessio
 
 
 @admin.register(Goal)
-class GoalAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class GoalAdmin(admin.ModelAdmin[Goal]):
     list_display = ["id", "title", "mentorship", "learner", "skill", "from_level", "target_level", "due_on", "status"]
     list_filter = ["status"]
     raw_id_fields = ["mentorship", "learner", "skill", "created_by"]
@@ -19,7 +19,7 @@ class GoalAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(MentoringSession)
-class MentoringSessionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class MentoringSessionAdmin(admin.ModelAdmin[MentoringSession]):
     list_display = ["id", "mentorship", "held_on", "duration_minutes", "format", "logged_by", "confirmed_at"]
     list_filter = ["format"]
     date_hierarchy = "held_on"
@@ -29,7 +29,7 @@ class MentoringSessionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(FitCheck)
-class FitCheckAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class FitCheckAdmin(admin.ModelAdmin[FitCheck]):
     list_display = ["id", "mentorship", "participant", "answer", "answered_at"]
     list_filter = ["answer"]
     raw_id_fields = ["mentorship", "participant"]
@@ -37,7 +37,7 @@ class FitCheckAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(CheckIn)
-class CheckInAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class CheckInAdmin(admin.ModelAdmin[CheckIn]):
     list_display = ["id", "mentorship", "participant", "kind", "relationship_rating", "would_recommend", "submitted_at"]
     list_filter = ["kind", "would_recommend"]
     raw_id_fields = ["mentorship", "participant"]

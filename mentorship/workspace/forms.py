@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from mentorship.core.forms import model_choice_field
 from mentorship.mentorships.models import Mentorship
 from mentorship.participants.models import Participant
 from mentorship.workspace.models import (
@@ -60,14 +61,12 @@ class GoalForm(forms.Form):
         self, *args: Any, mentorship: Mentorship, learners: list[Participant], goal: Goal | None, **kwargs: Any
     ):
         super().__init__(*args, **kwargs)
-        self.fields["learner"].queryset = Participant.objects.filter(  # type: ignore[attr-defined]
-            pk__in=[p.pk for p in learners]
-        ).select_related("user")
-        self.fields["learner"].label_from_instance = lambda p: p.name  # type: ignore[attr-defined]
+        learner = model_choice_field(self, "learner")
+        learner.queryset = Participant.objects.filter(pk__in=[p.pk for p in learners]).select_related("user")
         skills = Skill.objects.filter(retired_at=None)
         if goal is not None and goal.skill_id:
             skills = Skill.objects.filter(retired_at=None) | Skill.objects.filter(pk=goal.skill_id)
-        self.fields["skill"].queryset = skills.order_by("name")  # type: ignore[attr-defined]
+        model_choice_field(self, "skill").queryset = skills.order_by("name")
         if goal is not None or len(learners) == 1:
             del self.fields["learner"]  # the learner of a goal does not change; only reciprocal pairs choose
         if goal is None:
@@ -127,7 +126,7 @@ class SessionForm(forms.Form):
 
     def __init__(self, *args: Any, skill_ids: Iterable[int], with_private_note: bool = True, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["skills"].queryset = Skill.objects.filter(pk__in=list(skill_ids)).order_by("name")  # type: ignore[attr-defined]
+        model_choice_field(self, "skills").queryset = Skill.objects.filter(pk__in=list(skill_ids)).order_by("name")
         self.fields["held_on"].widget.attrs["max"] = timezone.localdate().isoformat()
         if not with_private_note:
             del self.fields["private_note"]

@@ -13,8 +13,9 @@ rules and factors over them become small group-by-group tables looked up per pai
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -118,7 +119,7 @@ def build(rows: Sequence[Person], cols: Sequence[Person], rules: Rules) -> Featu
     learn_rows, teach_cols, learn_cols, teach_rows, floor_cols, floor_rows = _expertise_matrices(
         row_people, col_people, rules, general
     )
-    unit_keys: list[tuple[int | None, tuple[int, ...]]] = units.keys  # type: ignore[assignment]
+    unit_keys: list[tuple[int | None, tuple[int, ...]]] = units.keys  # type: ignore[assignment]  # the keys are the (unit, path) pairs grouped above
     same_unit = _equal_table([k[0] for k in unit_keys])
     overlap = _table(windows.keys, overlap_of_windows).astype(F32)
     language = _language_table(languages.keys)
@@ -195,16 +196,16 @@ def seniority_table(rules: Rules, learner: NDArray[np.int64], teacher: NDArray[n
 
 
 class _Groups:
-    def __init__(self, people: Iterable[Person], key: object) -> None:
+    def __init__(self, people: Iterable[Person], key: Callable[[Person], Hashable]) -> None:
         self.key = key
         index: dict[Hashable, int] = {}
         for person in sorted(people, key=lambda p: p.id):
-            index.setdefault(key(person), len(index))  # type: ignore[operator]
+            index.setdefault(key(person), len(index))
         self.index = index
         self.keys: list[Hashable] = list(index)
 
     def of(self, people: Sequence[Person]) -> IntArray:
-        return np.array([self.index[self.key(p)] for p in people], dtype=np.int64)  # type: ignore[operator]
+        return np.array([self.index[self.key(p)] for p in people], dtype=np.int64)
 
 
 def _expertise_matrices(
@@ -354,12 +355,12 @@ def _side(
     )
 
 
-def _table(keys: Sequence[Hashable], fn: object) -> NDArray[np.float64]:
+def _table(keys: Sequence[Any], fn: Callable[[Any, Any], float]) -> NDArray[np.float64]:
     n = len(keys)
     out = np.zeros((n, n), dtype=np.float64)
     for i in range(n):
         for j in range(i, n):
-            out[i, j] = out[j, i] = fn(keys[i], keys[j])  # type: ignore[operator]
+            out[i, j] = out[j, i] = fn(keys[i], keys[j])
     return out
 
 
@@ -393,7 +394,7 @@ def _equal_table(values: Sequence[object]) -> NDArray[np.bool_]:
 
 
 def _language_table(keys: Sequence[Hashable]) -> NDArray[np.bool_]:
-    sets: list[frozenset[str]] = list(keys)  # type: ignore[arg-type]
+    sets: list[frozenset[str]] = list(keys)  # type: ignore[arg-type]  # the keys are the language sets grouped above
     probe = [Person(id=0, languages=s) for s in sets]
     n = len(sets)
     return np.array([[shares_language(probe[i], probe[j]) for j in range(n)] for i in range(n)], dtype=bool).reshape(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -66,7 +66,8 @@ def _optimum(cands: Candidates, objective: int, optimum: int, optimality: dict[s
     "not certified" (pricing stopped early; `upper_bound` is still a valid bound).
     `optimal` is true only with a proof; `share_of_optimum` is below 1 only when a floor
     was raised."""
-    bound = max(int(optimality.get("upper_bound", optimum)), optimum)  # type: ignore[call-overload]
+    upper = optimality.get("upper_bound", optimum)
+    bound = max(int(upper), optimum) if isinstance(upper, int | float) else optimum
     out: dict[str, object] = {
         "status": optimality["status"],
         "optimal": bool(optimality.get("proven")),
@@ -158,7 +159,7 @@ def _blocking(features: Features, cands: Candidates, chosen: IntArray) -> dict[s
     }
 
 
-def _by_group(features: Features, pairs: Sequence[Pair], key: object) -> dict[str, object]:
+def _by_group(features: Features, pairs: Sequence[Pair], key: Callable[[Person], object]) -> dict[str, object]:
     """Match rate and mean score of the learning side (everyone in a general pool)."""
     score_of: dict[int, float] = {}
     for p in pairs:
@@ -167,7 +168,7 @@ def _by_group(features: Features, pairs: Sequence[Pair], key: object) -> dict[st
             score_of[p.mentor_id] = p.score
     groups: dict[str, list[Person]] = {}
     for person in features.rows.people:
-        groups.setdefault(str(key(person)), []).append(person)  # type: ignore[operator]
+        groups.setdefault(str(key(person)), []).append(person)
     out: dict[str, object] = {}
     for name in sorted(groups, key=_natural):
         members = groups[name]

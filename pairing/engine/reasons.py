@@ -127,7 +127,7 @@ def _diagnose(features: Features, state: _State, rows: IntArray, floor: int | No
             qualified = masks["skills"][i]
             if not qualified.any():
                 person = features.rows.people[row]
-                found.append(_no_skills(features, person, to_row[i], from_row, i))  # type: ignore[index]
+                found.append(_no_skills(features, person, to_row[i], from_row, i))  # type: ignore[index]  # expertise() has set to_row for mentor/mentee pools
             else:
                 rest = {k: m[i] for k, m in masks.items() if k != "skills"}
                 if features.general:

@@ -14,7 +14,7 @@ from mentorship.participants.orgtree import OrgTree
 from mentorship.programs.models import EnrollmentRole
 
 
-def enrollment(scope: Scope, tree: OrgTree, rows: list[dict[str, Any]], p: Viewer) -> tuple[list, dict]:
+def enrollment(scope: Scope, tree: OrgTree, rows: list[dict[str, Any]], p: Viewer) -> tuple[list[Any], dict[str, Any]]:
     by_role: dict[str, dict[str, Any]] = defaultdict(lambda: defaultdict(int))
     # Per (unit, level): the most people any one role has there, a lower bound on the people there.
     cell_people: dict[tuple[Any, Any], int] = defaultdict(int)
@@ -142,7 +142,7 @@ def enrollment(scope: Scope, tree: OrgTree, rows: list[dict[str, Any]], p: Viewe
         (
             "Time to match",
             p.figure(
-                ratio(totals["wait"], totals["matched"]) and ratio(totals["wait"], totals["matched"]) / 86400,
+                _days(ratio(totals["wait"], totals["matched"])),
                 matched_people,
                 complement=complement,
                 fmt="days",
@@ -151,3 +151,8 @@ def enrollment(scope: Scope, tree: OrgTree, rows: list[dict[str, Any]], p: Viewe
         ),
     ]
     return headline, tables
+
+
+def _days(seconds: float | None) -> float | None:
+    """Seconds as days; nothing (None) and zero stay as they are."""
+    return seconds and seconds / 86400

@@ -8,7 +8,7 @@ from mentorship.dashboards import charts, privacy, queries
 from mentorship.dashboards.tables import Table, Viewer, cells, ratio, weakest
 
 
-def ratings(stats: queries.PairStats, ratings: dict[str, Any], p: Viewer) -> tuple[list, dict]:
+def ratings(stats: queries.PairStats, ratings: dict[str, Any], p: Viewer) -> tuple[list[Any], dict[str, Any]]:
     count = ratings["ratings"] or 0
     people = ratings.get("people") or 0
     complement = ratings.get("complement", 0) or 0
@@ -46,7 +46,7 @@ def ratings(stats: queries.PairStats, ratings: dict[str, Any], p: Viewer) -> tup
     return headline, {table.name: table}
 
 
-def check_ins(rows: dict[str, Any], p: Viewer) -> list:
+def check_ins(rows: dict[str, Any], p: Viewer) -> list[Any]:
     people = rows["people"] or 0
     complement = rows.get("complement", 0) or 0
     count = rows["check_ins"] or 0
@@ -64,7 +64,7 @@ def check_ins(rows: dict[str, Any], p: Viewer) -> list:
     ]
 
 
-def reminders(rows: dict[str, Any], p: Viewer) -> tuple[list, dict]:
+def reminders(rows: dict[str, Any], p: Viewer) -> tuple[list[Any], dict[str, Any]]:
     table = Table(
         "reminders",
         "Reminders answered within 7 days",

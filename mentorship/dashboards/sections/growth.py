@@ -12,7 +12,7 @@ from skills.models import SkillCategory
 
 def growth(
     rows: list[dict[str, Any]], category_rows: list[dict[str, Any]], overall: list[dict[str, Any]], p: Viewer
-) -> tuple[list, dict]:
+) -> tuple[list[Any], dict[str, Any]]:
     tables: dict[str, Table] = {}
     by_category = {row["skill__category"]: row for row in category_rows if row["goals"]}
     skills_in: dict[str, list[dict[str, Any]]] = defaultdict(list)

@@ -44,7 +44,9 @@ def agree_with_headline(hidden: set[str], tables: dict[str, Table]) -> None:
         table.chart = REDRAW[name](table)
 
 
-def pairs(scope: Scope, stats: queries.PairStats, months: list[dict[str, Any]], p: Viewer) -> tuple[list, dict]:
+def pairs(
+    scope: Scope, stats: queries.PairStats, months: list[dict[str, Any]], p: Viewer
+) -> tuple[list[Any], dict[str, Any]]:
     tables: dict[str, Table] = {}
     states = list(STATE_LABELS)
     people = [len(stats.state_people[s]) for s in states]

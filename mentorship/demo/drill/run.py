@@ -322,7 +322,10 @@ def job_status(pk: int) -> str:
 def latest_run(program_id: int) -> int | None:
     from pairing.models import MatchRun
 
-    return db(lambda: MatchRun.objects.filter(program_id=program_id).order_by("-pk").values_list("pk", flat=True)[0])
+    pk: int | None = db(
+        lambda: MatchRun.objects.filter(program_id=program_id).order_by("-pk").values_list("pk", flat=True)[0]
+    )
+    return pk
 
 
 def kill_mid_run(app: App, seeded: Seed, tally: Tally, bound: float) -> float | None:

@@ -17,5 +17,5 @@ def unread_notifications_count(context: dict[str, Any]) -> int:
         from mentorship.notifications.services import unread
 
         cached = unread(user).count()
-        request._unread_notifications_count = cached  # type: ignore[union-attr]
+        request._unread_notifications_count = cached
     return int(cached)

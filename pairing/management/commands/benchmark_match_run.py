@@ -237,8 +237,8 @@ class Command(BaseCommand):
         SkillEntry.objects.filter(participant__in=bench).delete()
         bench.update(manager=None)
         # Raw deletes: the bench rows have no other dependants, and the collector would take minutes.
-        Participant.objects.filter(user__email__endswith=f"@{BENCH_DOMAIN}")._raw_delete(connection.alias)  # type: ignore[attr-defined]
-        User.objects.filter(email__endswith=f"@{BENCH_DOMAIN}")._raw_delete(connection.alias)  # type: ignore[attr-defined]
+        Participant.objects.filter(user__email__endswith=f"@{BENCH_DOMAIN}")._raw_delete(connection.alias)
+        User.objects.filter(email__endswith=f"@{BENCH_DOMAIN}")._raw_delete(connection.alias)
         for root in OrgUnit.objects.filter(Q(parent=None) | Q(parent__parent=None), name=BENCH_ROOT):
             OrgUnit.objects.filter(parent__parent=root).delete()
             OrgUnit.objects.filter(parent=root).delete()

@@ -15,15 +15,15 @@ class Command(BaseCommand):
 
         settings_dict = connection.settings_dict
         name = settings_dict["NAME"]
-        maintenance = {
-            "dbname": "postgres",
-            "host": settings_dict["HOST"] or None,
-            "port": settings_dict["PORT"] or None,
-            "user": settings_dict["USER"] or None,
-            "password": settings_dict["PASSWORD"] or None,
-        }
         try:
-            with psycopg.connect(**maintenance, autocommit=True) as conn:
+            with psycopg.connect(
+                dbname="postgres",
+                host=settings_dict["HOST"] or None,
+                port=settings_dict["PORT"] or None,
+                user=settings_dict["USER"] or None,
+                password=settings_dict["PASSWORD"] or None,
+                autocommit=True,
+            ) as conn:
                 exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
                 if not exists:
                     conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))

@@ -37,7 +37,7 @@ HR_EMAIL = f"hr@{DOMAIN}"
 UNUSABLE = "!"  # nobody signs in as a scale person: the benchmark logs in directly
 
 # Which skills each approach mostly works on, so the comparison has something to compare.
-KIND_CATEGORIES = {
+KIND_CATEGORIES: dict[str, list[str]] = {
     ProgramKind.TRADITIONAL: [SkillCategory.LEADERSHIP, SkillCategory.CAREER],
     ProgramKind.REVERSE: [SkillCategory.DIGITAL],
     ProgramKind.RECIPROCAL: [SkillCategory.DIGITAL, SkillCategory.INTERPERSONAL, SkillCategory.TECHNICAL],
@@ -147,7 +147,8 @@ def delete_scale() -> None:
 
 
 def _bulk(model: Any, rows: list[Any]) -> list[Any]:
-    return model.objects.bulk_create(rows, batch_size=BATCH)
+    created: list[Any] = model.objects.bulk_create(rows, batch_size=BATCH)
+    return created
 
 
 def _sessions_and_ratings(

@@ -74,7 +74,7 @@ class Command(BaseCommand):
             self.stdout.write(f"emails handed to the broker: {handed:,} of {Notification.objects.count():,}")
         finally:
             with app.connection_for_write() as conn:
-                conn.default_channel.queue_purge(QUEUE)  # type: ignore[attr-defined]
+                conn.default_channel.queue_purge(QUEUE)  # type: ignore[attr-defined]  # kombu's channel is untyped
 
     def _build(self, rng: random.Random, now: datetime, mentorships: int, sessions: int) -> dict[str, int]:
         today = now.date()

@@ -42,6 +42,11 @@ def _csv(lines: list[list[str]]) -> bytes:
     return out.getvalue().encode()
 
 
+def generate_csv(rows: int, *, seed: int = 7) -> bytes:
+    """The generated company as a CSV file (the fault drill imports it)."""
+    return _csv(generate_rows(rows, seed=seed))
+
+
 def _xlsx(lines: list[list[str]]) -> bytes:
     """An Excel workbook, as HR systems' "export to Excel" writes one."""
     import openpyxl
