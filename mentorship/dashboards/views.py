@@ -32,7 +32,7 @@ from mentorship.dashboards.forms import FilterForm
 from mentorship.dashboards.scope import Scope
 from mentorship.dashboards.tables import Dashboard
 from mentorship.mentorships.models import Mentorship
-from mentorship.participants.access import participant_or_404, require_hr_admin
+from mentorship.participants.access import hr_admin_required, participant_or_404
 from mentorship.participants.models import OrgUnit, Participant
 from mentorship.participants.orgtree import OrgTree
 from mentorship.participants.reporting import ReportingLines
@@ -120,9 +120,8 @@ def _csv(dashboard: Dashboard, name: str, filename: str) -> HttpResponse:
 
 
 @require_GET
-@login_required
+@hr_admin_required
 def hr(request: AuthenticatedHttpRequest) -> HttpResponse:
-    require_hr_admin(request)
     tree, programs, _ = _tree_and_programs()
     form = FilterForm(request.GET or None, programs=programs, units=tree.choices())
     scope = _scope(form.filters(), tree)
@@ -131,9 +130,8 @@ def hr(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @require_GET
-@login_required
+@hr_admin_required
 def program(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    require_hr_admin(request)
     program = get_object_or_404(Program, pk=pk)
     tree = _tree()
     form = FilterForm(request.GET or None, units=tree.choices())
@@ -145,9 +143,8 @@ def program(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-@login_required
+@hr_admin_required
 def compare(request: AuthenticatedHttpRequest) -> HttpResponse:
-    require_hr_admin(request)
     tree = _tree()
     form = FilterForm(request.GET or None, units=tree.choices())
     scope = _scope(form.filters(), tree)

@@ -10,7 +10,7 @@ from mentorship.accounts.http import AuthenticatedHttpRequest
 from mentorship.feedback import services
 from mentorship.feedback.forms import PreferencesForm
 from mentorship.notifications.models import EmailStatus, Notification
-from mentorship.participants.access import require_hr_admin
+from mentorship.participants.access import hr_admin_required
 
 PER_PAGE = 25
 
@@ -31,9 +31,8 @@ def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@hr_admin_required
 def delivery_failures(request: AuthenticatedHttpRequest) -> HttpResponse:
-    require_hr_admin(request)  # like every guarded page: a 404, so its existence does not leak
     failures = (
         Notification.objects.filter(email_status=EmailStatus.FAILED)
         .select_related("recipient")

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from mentorship.accounts.http import AuthenticatedHttpRequest
 from mentorship.core.forms import add_service_errors, choice_field
-from mentorship.participants.access import participant_or_404, require_hr_admin
+from mentorship.participants.access import hr_admin_required, participant_or_404
 from mentorship.participants.models import CareerLevel, Participant, org_unit_labels
 from mentorship.programs import defaults, queries, services
 from mentorship.programs.access import program_for_hr
@@ -46,9 +46,8 @@ def _explain(program: Program) -> Program:
 # --- HR: programs --------------------------------------------------------------------------------
 
 
-@login_required
+@hr_admin_required
 def hr_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    require_hr_admin(request)
     status = request.GET.get("status", "")
     programs = Program.objects.annotate(**queries.role_counts_annotation()).order_by("-created_at", "id")
     if status in ProgramStatus.values:
@@ -64,9 +63,8 @@ def hr_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@hr_admin_required
 def create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    require_hr_admin(request)
     form = ProgramForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
