@@ -40,6 +40,7 @@ BUCKET = 250  # 0.25 points: the resolution of the per-column thresholds
 BUCKETS = 100 * SCORE_SCALE // BUCKET + 1
 Mask = NDArray[np.bool_]
 ScaledBlock = NDArray[np.int32]
+Int32Array = NDArray[np.int32]
 
 
 @contextmanager
@@ -222,30 +223,46 @@ class _Stream:
     out scores below its column's final threshold: `bound()`. It runs in block order on the
     main thread, so the list never depends on thread timing."""
 
-    def __init__(self, n_cols: int, k: int) -> None:
+    def __init__(self, n_rows: int, n_cols: int, k: int) -> None:
         self.k = k
         self.n_cols = n_cols
-        self.threshold = np.zeros(n_cols, dtype=np.int64)
+        self.threshold = np.zeros(n_cols, dtype=np.int32)
         self.hist = np.zeros((n_cols, BUCKETS), dtype=np.int64)
-        self.rows: list[IntArray] = []
-        self.cols: list[IntArray] = []
-        self.scores: list[IntArray] = []
+        # Kept pairs in row order (blocks arrive in row order and cuts keep the order), as
+        # int32: the list is the largest thing the engine holds.
+        self.rows: list[Int32Array] = []
+        self.cols: list[Int32Array] = []
+        self.scores: list[Int32Array] = []
         self.size = 0
         self.last = 0
+        # Per row, the best score it had left out: every allowed pair missing from the list
+        # scores at most this, a far tighter bound for pricing than the row's best score.
+        self.row_dropped = np.full(n_rows, -1, dtype=np.int64)
 
-    def add(self, rows: IntArray, scaled: ScaledBlock) -> None:
-        r, c = np.nonzero(scaled >= self.threshold[None, :].astype(np.int32))
-        scores = scaled[r, c].astype(np.int64)
-        c = c.astype(np.int64)
-        self.rows.append(rows[r])
+    def add(self, rows: Int32Array, c: Int32Array, scores: Int32Array) -> None:
+        """Pairs (rows, c), in row order, that a worker found at or above an earlier threshold
+        of their column (thresholds only rise, so that is a superset of what the current ones
+        keep)."""
+        kept = scores >= self.threshold[c]
+        self._drop(rows[~kept], scores[~kept])
+        rows, c, scores = rows[kept], c[kept], scores[kept]
+        self.rows.append(rows)
         self.cols.append(c)
         self.scores.append(scores)
         # Touch only the kept entries: a full-size bincount per block would cost n_cols x
         # BUCKETS per block (12 million at 100,000 people), far more than the block itself.
-        np.add.at(self.hist.reshape(-1), c * BUCKETS + _bucket(scores), 1)
-        self.size += len(r)
+        np.add.at(self.hist.reshape(-1), c.astype(np.int64) * BUCKETS + _bucket(scores), 1)
+        self.size += len(rows)
         if self.size > 2 * self.last + self.k * self.n_cols:
             self.cut()
+
+    def _drop(self, rows: Int32Array, scores: Int32Array) -> None:
+        """Record the best dropped score per row (`rows` in order: one max per run of a row)."""
+        if len(rows) == 0:
+            return
+        starts = np.flatnonzero(np.concatenate(([True], rows[1:] != rows[:-1])))
+        at = rows[starts]
+        self.row_dropped[at] = np.maximum(self.row_dropped[at], np.maximum.reduceat(scores, starts))
 
     def cut(self) -> None:
         from_top = np.cumsum(self.hist[:, ::-1], axis=1)
@@ -253,82 +270,73 @@ class _Stream:
         # Lowest bucket whose edge still leaves k pairs above it (none: keep everything).
         top_index = np.where(enough.any(axis=1), enough.argmax(axis=1), BUCKETS - 1)
         edge = (BUCKETS - 1 - top_index) * BUCKET
-        self.threshold = np.maximum(self.threshold, edge)
+        self.threshold = np.maximum(self.threshold, edge).astype(np.int32)
         rows, cols, scores = (np.concatenate(x) for x in (self.rows, self.cols, self.scores))
         keep = scores >= self.threshold[cols]
+        self._drop(rows[~keep], scores[~keep])
         rows, cols, scores = rows[keep], cols[keep], scores[keep]
-        self.hist = np.bincount(cols * BUCKETS + _bucket(scores), minlength=self.n_cols * BUCKETS).reshape(
-            self.n_cols, BUCKETS
-        )
+        self.hist = np.bincount(
+            cols.astype(np.int64) * BUCKETS + _bucket(scores), minlength=self.n_cols * BUCKETS
+        ).reshape(self.n_cols, BUCKETS)
         self.rows, self.cols, self.scores = [rows], [cols], [scores]
         self.size = self.last = len(rows)
 
-    def result(self) -> tuple[IntArray, IntArray, IntArray, IntArray]:
+    def result(self) -> tuple[IntArray, IntArray, IntArray, IntArray, IntArray]:
         self.cut()
-        bound = np.where(self.threshold > 0, self.threshold - 1, -1)
-        return self.rows[0], self.cols[0], self.scores[0], bound
+        bound = np.where(self.threshold > 0, self.threshold.astype(np.int64) - 1, -1)
+        rows, cols, scores = (x[0].astype(np.int64) for x in (self.rows, self.cols, self.scores))
+        return rows, cols, scores, bound, self.row_dropped
 
 
-def _bucket(scores: IntArray) -> IntArray:
-    return np.minimum(scores // BUCKET, BUCKETS - 1)
+def _bucket(scores: Int32Array) -> IntArray:
+    return np.minimum(scores // BUCKET, BUCKETS - 1).astype(np.int64)
 
 
 def find(features: Features, per_row: int | None, threads: int | None = None, per_col: int | None = None) -> Candidates:
     """Allowed pairs with scaled scores: about the best `per_col` (default COLUMN_FACTOR x
-    per_row) learners of every column, and each row's best partner (None = every allowed
-    pair), with bounds on what was left out."""
+    per_row) learners of every column and each row's best partner (per_row None: every
+    allowed pair), with bounds on what was left out."""
     n_rows, n_cols = len(features.rows), len(features.cols)
     keep_all = per_row is None
     wanted = n_rows if per_row is None else (COLUMN_FACTOR * per_row if per_col is None else per_col)
-    k = max(1, min(wanted, n_rows))
-    threads = default_threads() if threads is None else threads
-    best = np.full(n_rows, -1, dtype=np.int64)
-    best_col = np.full(n_rows, -1, dtype=np.int64)
-    stream = _Stream(n_cols, k)
+    stream = _Stream(n_rows, n_cols, max(1, min(wanted, n_rows)))
     found: list[tuple[IntArray, IntArray, IntArray]] = []
     allowed = 0
 
-    def score(rows: IntArray) -> tuple[IntArray, ScaledBlock, IntArray, int]:
-        scaled = score_block(features, rows)
-        where = scaled.argmax(axis=1) if n_cols else np.zeros(len(rows), dtype=np.int64)
-        return rows, scaled, where, int(np.count_nonzero(scaled >= 0))
+    def score(rows: IntArray) -> _Scored:
+        return _scored(rows, score_block(features, rows), None if keep_all else stream.threshold)
 
-    for rows, scaled, where, count in pipeline(score, blocks(features), threads):
-        if n_cols == 0:
-            continue
-        allowed += count
-        best[rows] = scaled[np.arange(len(rows)), where]
-        best_col[rows] = where
-        if keep_all:
-            r, c = np.nonzero(scaled >= 0)
-            found.append((rows[r], c.astype(np.int64), scaled[r, c].astype(np.int64)))
-        else:
-            stream.add(rows, scaled)
-    if keep_all:
-        rows = np.concatenate([f[0] for f in found]) if found else np.zeros(0, np.int64)
-        cols = np.concatenate([f[1] for f in found]) if found else np.zeros(0, np.int64)
-        scores = np.concatenate([f[2] for f in found]) if found else np.zeros(0, np.int64)
-        col_bound = np.full(n_cols, -1, dtype=np.int64)
-    else:
-        rows, cols, scores, col_bound = stream.result()
-        # Every row keeps its best partner too.
-        has = best >= 0
-        rows = np.concatenate([rows, np.flatnonzero(has)])
-        cols = np.concatenate([cols, best_col[has]])
-        scores = np.concatenate([scores, best[has]])
+    todo = blocks(features) if n_cols else []
+    for block in pipeline(score, todo, default_threads() if threads is None else threads):
+        allowed += block.allowed
+        found.append(block.listed)
+        if not keep_all:
+            stream.row_dropped[block.rows] = block.row_dropped
+            stream.add(*block.above)
+    rows, cols, scores = (np.concatenate([f[i] for f in found]) if found else np.zeros(0, np.int64) for i in range(3))
+    col_bound = np.full(n_cols, -1, dtype=np.int64)
+    row_dropped = col_bound[:0]
+    if not keep_all:
+        more_rows, more_cols, more_scores, col_bound, row_dropped = stream.result()
+        rows, cols, scores = (np.concatenate(x) for x in ((rows, more_rows), (cols, more_cols), (scores, more_scores)))
     if features.general:
         rows, cols, scores = merge_directions(rows, cols, scores, n_rows)
     else:
         rows, cols, scores = _unique(rows, cols, scores, n_cols)
     complete = keep_all or len(rows) == allowed
-    row_bound = np.full(n_rows, -1, dtype=np.int64) if complete else best.copy()
     if complete:
+        row_bound = np.full(n_rows, -1, dtype=np.int64)
         col_bound = np.full(n_cols, -1, dtype=np.int64)
     elif features.general:
-        # A directed pair (r, c) is missing only when c's list left r out too: its score is
-        # at most c's threshold, and r's threshold plus one unit (the two directions may
-        # round one unit apart).
-        row_bound = np.minimum(row_bound, np.where(col_bound >= 0, col_bound + 1, -1))
+        # An edge {r, c} is missing only when both directions were left out: r's row list
+        # dropped (r, c) and r's column list dropped (c, r). Its score (the higher direction)
+        # is then at most either bound plus one unit (the two directions may round one
+        # unit apart).
+        row_bound = np.minimum(
+            np.where(row_dropped >= 0, row_dropped + 1, -1), np.where(col_bound >= 0, col_bound + 1, -1)
+        )
+    else:
+        row_bound = row_dropped
     return Candidates(
         rows=rows,
         cols=cols,
@@ -337,6 +345,43 @@ def find(features: Features, per_row: int | None, threads: int | None = None, pe
         row_bound=row_bound,
         col_bound=col_bound,
         allowed=allowed // 2 if features.general else allowed,
+    )
+
+
+@dataclass(frozen=True)
+class _Scored:
+    """One block, reduced on its worker thread so the main thread merges little."""
+
+    rows: IntArray
+    allowed: int
+    listed: tuple[IntArray, IntArray, IntArray]  # (row, col, score) kept for their row
+    above: tuple[Int32Array, Int32Array, Int32Array]  # the rest at or above the column thresholds seen
+    row_dropped: IntArray  # per row, the best score in neither (-1: none)
+
+
+def _scored(rows: IntArray, scaled: ScaledBlock, thresholds: Int32Array | None) -> _Scored:
+    """Split a scored block: every allowed pair (thresholds None), or each row's best
+    partner, the pairs at or above their column's threshold (`thresholds`, read once: the
+    stream only raises them) and the best score of what is left."""
+    if thresholds is None:
+        r, c = np.nonzero(scaled >= 0)
+        listed = (rows[r], c.astype(np.int64), scaled[r, c].astype(np.int64))
+        nothing = np.zeros(0, dtype=np.int32)
+        return _Scored(rows, len(r), listed, (nothing, nothing, nothing), rows[:0])
+    allowed = int(np.count_nonzero(scaled >= 0))
+    # Each row keeps its best partner (ties included).
+    mine = scaled >= np.maximum(scaled.max(axis=1), 0)[:, None]
+    r, c = np.nonzero(mine)
+    listed = (rows[r], c.astype(np.int64), scaled[r, c].astype(np.int64))
+    above = (scaled >= thresholds[None, :]) & ~mine
+    r, c = np.nonzero(above)
+    rest = np.where(mine | above, np.int32(-1), scaled).max(axis=1)
+    return _Scored(
+        rows,
+        allowed,
+        listed,
+        (rows[r].astype(np.int32), c.astype(np.int32), scaled[r, c]),
+        rest.astype(np.int64),
     )
 
 

@@ -117,10 +117,17 @@ def feasible_on(cands: Candidates, u: IntArray, v: IntArray) -> bool:
 # --- Pricing --------------------------------------------------------------------------------------
 
 
-def _suspects(cands: Candidates, u: IntArray) -> IntArray:
-    """Rows that may hold a left-out pair with positive reduced cost; every other row is
-    proven to hold none (its left-out pairs score at most row_bound <= u_r <= u_r + v_c)."""
-    return np.flatnonzero(cands.row_bound > u)
+def _suspects(cands: Candidates, u: IntArray, v: IntArray) -> IntArray:
+    """Rows that may hold a left-out pair (r, c) with positive reduced cost; every other row
+    is proven to hold none. Such a pair needs both bounds to reach u_r + v_c:
+    v_c <= row_bound[r] - u_r and u_r <= col_bound[c] - v_c. With the columns sorted by v, the
+    first condition is a prefix, and the best col_bound - v over each prefix settles the
+    second, so no row is checked against every column."""
+    order = np.argsort(v, kind="stable")
+    prefix_best = np.maximum.accumulate((cands.col_bound - v)[order])
+    reach = np.searchsorted(v[order], cands.row_bound - u, side="right")
+    best = np.where(reach > 0, prefix_best[np.maximum(reach - 1, 0)], -1)
+    return np.flatnonzero((reach > 0) & (best >= u) & (cands.row_bound >= u))
 
 
 def _price(
@@ -193,7 +200,7 @@ def bipartite(features: Features, cands: Candidates, threads: int = 1) -> tuple[
         u, v = duals(features, cands, chosen)
         if not feasible_on(cands, u, v) or dual_total(features, u, v) != primal:
             return cands, chosen, _uncertified(features, cands, u, v, primal, rounds, priced_in, rescored)
-        suspects = _suspects(cands, u)
+        suspects = _suspects(cands, u, v)
         if len(suspects) == 0:
             return cands, chosen, Certificate("certified", rounds, priced_in, rescored, primal, primal)
         if rounds >= MAX_ROUNDS:
