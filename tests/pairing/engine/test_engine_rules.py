@@ -9,7 +9,7 @@ import numpy as np
 from pairing.engine import Kind, Person, Rules, SkillEntry
 from pairing.engine.assign import TIE_RANGE, assign, tie_breakers
 from pairing.engine.benchmark import case_dense, case_engine, case_shuffle, table
-from pairing.engine.candidates import COLUMN_FACTOR
+from pairing.engine.candidates import column_list_size
 from pairing.engine.greedy import best_first, in_turn
 from pairing.engine.rules import broken_rules, hours_overlap, qualifying_level, shares_language
 from pairing.engine.score import cross_department, mutual_gain, skill_credit, work_style_similarity
@@ -96,7 +96,7 @@ def test_pruning_keeps_each_persons_best_and_bounds_everything_left_out() -> Non
     for r in range(len(feats.rows)):  # each mentee keeps their best partner
         best = dense.scores[dense.rows == r].max(initial=-1)
         assert cands.scores[cands.rows == r].max(initial=-1) == best
-    per_mentor = COLUMN_FACTOR * 2  # each mentor keeps at least their best 8 mentees
+    per_mentor = column_list_size(2, len(feats.rows))  # each mentor keeps at least their best ones
     for c in range(len(feats.cols)):
         wanted = sorted(dense.scores[dense.cols == c].tolist(), reverse=True)[:per_mentor]
         assert sorted(cands.scores[cands.cols == c].tolist(), reverse=True)[: len(wanted)] == wanted
