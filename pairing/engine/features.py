@@ -367,7 +367,7 @@ def _side(
     right = np.column_stack([gs, -gs * squared / 80, gs[:, None] * style, gt * time, gt, cos, sin])
     return Side(
         people=people,
-        ids=np.array([p.id for p in people], dtype=np.int64),
+        ids=_ids(people),
         levels=np.array([p.level for p in people], dtype=np.int64),
         capacity=np.array([max(p.capacity, 0) for p in people], dtype=np.int64),
         learn_rows=learn.rows,
