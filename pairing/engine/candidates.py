@@ -395,10 +395,14 @@ def _scored(rows: IntArray, scaled: ScaledBlock, thresholds: Int32Array | None) 
 
 
 def _unique(rows: IntArray, cols: IntArray, values: IntArray, n_cols: int) -> tuple[IntArray, IntArray, IntArray]:
-    """Each (row, col) once, sorted by row then column."""
+    """Each (row, col) once, sorted by row then column. The lists arrive as a few runs
+    already in that order, which a stable sort (timsort) merges rather than sorts."""
     code = rows * n_cols + cols
-    code, first = np.unique(code, return_index=True)
-    return code // n_cols, code % n_cols, values[first]
+    order = np.argsort(code, kind="stable")
+    code = code[order]
+    first = np.ones(len(code), dtype=bool)
+    first[1:] = code[1:] != code[:-1]
+    return code[first] // n_cols, code[first] % n_cols, values[order[first]]
 
 
 def merge_directions(rows: IntArray, cols: IntArray, values: IntArray, n: int) -> tuple[IntArray, IntArray, IntArray]:

@@ -193,9 +193,9 @@ def bipartite(features: Features, cands: Candidates, threads: int = 1) -> tuple[
     """Solve on the candidates, price every left-out pair, repeat; see the module docstring.
     Returns the final candidates, the chosen indices into them and the certificate."""
     rounds = priced_in = rescored = 0
+    chosen = assign.flow(features, cands)
     while True:
         rounds += 1
-        chosen = assign.flow(features, cands)
         primal = int(cands.scores[chosen].sum())
         u, v = duals(features, cands, chosen)
         if not feasible_on(cands, u, v) or dual_total(features, u, v) != primal:
@@ -215,6 +215,21 @@ def bipartite(features: Features, cands: Candidates, threads: int = 1) -> tuple[
             # Every pair left out has reduced cost <= 0 under (u, v), which stay feasible
             # with the tying pairs added: the solution is optimal over all allowed pairs.
             return cands, chosen, Certificate("certified", rounds, priced_in, rescored, primal, primal)
+        chosen = _solve_again(features, cands, chosen, u, v)
+
+
+def _solve_again(features: Features, cands: Candidates, chosen: IntArray, u: IntArray, v: IntArray) -> IntArray:
+    """The optimum over the candidates after pricing added a few pairs, solved on the pairs
+    that can change: under the last duals every old pair has reduced cost s - u - v <= 0 (the
+    chosen ones 0) and only the added ones are positive, `gain` in all. A better assignment
+    gains at most `gain` plus the (negative) reduced costs of the pairs it takes on (rows and
+    mentors with a positive price are full, so moving them gains nothing more), so it takes
+    on no pair below -gain: the pairs at or above it and the chosen ones hold it. At 100,000
+    people that is a few thousand arcs instead of 14.8 million."""
+    reduced = cands.scores - u[cands.rows] - v[cands.cols]
+    keep = reduced >= -int(np.maximum(reduced, 0).sum())
+    keep[chosen] = True
+    return np.flatnonzero(keep)[assign.flow(features, assign.select(cands, keep))]
 
 
 def _uncertified(
