@@ -9,7 +9,7 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pairing.engine import Person, Rules, SkillEntry, Solution, solve
+from pairing.engine import Person, Rules, SkillEntry, Solution, certify, solve
 from pairing.engine.assign import assign
 from pairing.engine.candidates import find
 from pairing.engine.certify import bipartite, duals, general_bound
@@ -116,6 +116,21 @@ def test_the_certificate_covers_every_allowed_pair_even_with_two_candidates_each
     assert int(u.sum() + (feats.cols.capacity * v).sum()) == total == certificate.dual_total
     # ... which is the total of an exact solve over every allowed pair.
     assert total == int(dense.scores[assign(feats, dense)].sum())
+
+
+@SETTINGS
+@given(bipartite_pools())
+def test_solving_again_on_the_pairs_that_can_change_finds_the_same_assignment_as_a_whole_solve(pool: tuple) -> None:
+    mentors, mentees, rules = pool
+    feats = build(mentees, mentors, rules)
+    cands = find(feats, 1, per_col=1)
+    chosen = assign(feats, cands)
+    u, v = duals(feats, cands, chosen)
+    rows, cols, scores, _ = certify._price(feats, cands, certify._suspects(cands, u, v), u, v, 1)
+    cands, chosen = certify._merge(cands, chosen, rows, cols, scores)
+    again = certify._solve_again(feats, cands, chosen, u, v)
+    whole = assign(feats, cands)
+    assert again.tolist() == whole.tolist()
 
 
 @SETTINGS
