@@ -324,7 +324,7 @@ def find(features: Features, per_row: int | None, threads: int | None = None, pe
             stream.add(*block.above)
     rows, cols, scores = (np.concatenate([f[i] for f in found]) if found else np.zeros(0, np.int64) for i in range(3))
     col_bound = np.full(n_cols, -1, dtype=np.int64)
-    row_dropped = col_bound[:0]
+    row_dropped = np.full(n_rows, -1, dtype=np.int64)  # nothing left out (keep_all)
     if not keep_all:
         more_rows, more_cols, more_scores, col_bound, row_dropped = stream.result()
         rows, cols, scores = (np.concatenate(x) for x in ((rows, more_rows), (cols, more_cols), (scores, more_scores)))

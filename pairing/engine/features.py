@@ -155,8 +155,8 @@ def build(rows: Sequence[Person], cols: Sequence[Person], rules: Rules) -> Featu
         language_table=language,
         context_table=_context_table(contexts.keys, rules, same_unit, overlap, language, with_level),
         seniority_in_context=with_level,
-        forbidden=_forbidden(row_people, col_people, rules, general),
-        requests=_sparse(_ids(row_people), _ids(col_people), _either_way(rules.requests), general),
+        forbidden=_forbidden(row_side, col_side, rules, general),
+        requests=_sparse(row_side.ids, col_side.ids, _either_way(rules.requests), general),
     )
 
 
@@ -367,7 +367,7 @@ def _side(
     right = np.column_stack([gs, -gs * squared / 80, gs[:, None] * style, gt * time, gt, cos, sin])
     return Side(
         people=people,
-        ids=_ids(people),
+        ids=np.fromiter((p.id for p in people), dtype=np.int64, count=len(people)),
         levels=np.array([p.level for p in people], dtype=np.int64),
         capacity=np.array([max(p.capacity, 0) for p in people], dtype=np.int64),
         learn_rows=learn.rows,
@@ -449,33 +449,27 @@ def _sparse(row_ids: IntArray, col_ids: IntArray, pairs: Iterable[tuple[int, int
     known[known] &= (row_ids[r[known]] == a[known]) & (col_ids[c[known]] == b[known])
     if general:
         known &= a != b
-    code = np.unique(r[known] * max(len(col_ids), 1) + c[known])
-    r, c = code // max(len(col_ids), 1), code % max(len(col_ids), 1)
+    width = max(len(col_ids), 1)
+    code = np.unique(r[known] * width + c[known])
+    r, c = code // width, code % width
     return SparsePairs(indptr=np.searchsorted(r, np.arange(len(row_ids) + 1)), cols=c)
 
 
-def _forbidden(
-    rows: tuple[Person, ...], cols: tuple[Person, ...], rules: Rules, general: bool
-) -> dict[str, SparsePairs]:
-    row_ids = {p.id for p in rows}
-    col_ids = {p.id for p in cols}
+def _forbidden(rows: Side, cols: Side, rules: Rules, general: bool) -> dict[str, SparsePairs]:
+    row_ids = set(rows.ids.tolist())
+    col_ids = set(cols.ids.tolist())
     line: set[tuple[int, int]] = set()
-    for p in rows:  # a learner's managers who teach
+    for p in rows.people:  # a learner's managers who teach
         line.update((p.id, boss) for boss in p.line_ids if boss in col_ids)
-    for p in cols:  # a teacher's managers who learn
+    for p in cols.people:  # a teacher's managers who learn
         line.update((boss, p.id) for boss in p.line_ids if boss in row_ids)
     if general:
         line = _either_way(frozenset(line))
-    row_array, col_array = _ids(rows), _ids(cols)
     forbidden = {
-        "self": _sparse(row_array, col_array, ((i, i) for i in row_ids & col_ids), False),
-        "reporting_line": _sparse(row_array, col_array, line, general),
-        "blocked": _sparse(row_array, col_array, _either_way(rules.blocks), general),
+        "self": _sparse(rows.ids, cols.ids, ((i, i) for i in row_ids & col_ids), False),
+        "reporting_line": _sparse(rows.ids, cols.ids, line, general),
+        "blocked": _sparse(rows.ids, cols.ids, _either_way(rules.blocks), general),
     }
     if rules.avoid_previous:
-        forbidden["previously_paired"] = _sparse(row_array, col_array, _either_way(rules.previous_pairs), general)
+        forbidden["previously_paired"] = _sparse(rows.ids, cols.ids, _either_way(rules.previous_pairs), general)
     return forbidden
-
-
-def _ids(people: tuple[Person, ...]) -> IntArray:
-    return np.fromiter((p.id for p in people), dtype=np.int64, count=len(people))
