@@ -92,6 +92,8 @@ def _key(name: str, parts: tuple[Hashable | Scope, ...]) -> str:
     def plain(value: Any) -> Any:
         if isinstance(value, frozenset):
             return sorted(value)
+        if isinstance(value, tuple | list):
+            return [plain(item) for item in value]
         if isinstance(value, Scope):
             return [(field.name, plain(getattr(value, field.name))) for field in fields(value)]
         return value

@@ -99,9 +99,9 @@ def view_disclosure(
     view's own (the same tables, unit roll-up and pair counting), are read for their people."""
     people = view_people(scope, tree, units_of)
     within = offer.atoms_within(people, view_programs(scope, program_kinds))
-    figures = []
-    for group, programs in within:
-        atom = Scope(
+
+    def atom(group: frozenset[int], programs: frozenset[int] | None = None) -> Scope:
+        return Scope(
             base_people=scope.base_people,
             team_people=group,
             units_focus=scope.units_focus,
@@ -110,13 +110,16 @@ def view_disclosure(
             rest=False,
             today=scope.today,
         )
-        figures.append(atom_figures(reports.engagement(atom, tree, only=only)))
+
     # Reminders belong to people, not programs: with programs split into atoms, they are
     # measured per group of people (a view with a program filter shows none).
+    reminder_atoms = []
     if offer.program_atoms is not None and view_programs(scope, program_kinds) is None and only in (None, "reminders"):
-        for group in {group for group, _ in within}:
-            atom = Scope(base_people=scope.base_people, team_people=group, protect=True, rest=False, today=scope.today)
-            figures.append(atom_figures(reports.reminder_figures(atom)))
+        reminder_atoms = [atom(group) for group in dict.fromkeys(group for group, _ in within)]
+    dashboards, reminders = reports.atom_dashboards(
+        [atom(group, programs) for group, programs in within], tree, only=only, reminder_atoms=reminder_atoms
+    )
+    figures = [atom_figures(dashboard) for dashboard in [*dashboards, *reminders]]
     return Disclosure(figures, split_rows={"enrollment_by_unit": _split_units(within, tree, units_of, scope)})
 
 

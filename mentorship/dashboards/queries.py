@@ -17,6 +17,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from itertools import product
 from typing import Any
 
 from django.db import connection
@@ -80,6 +81,38 @@ def _run(qs: QuerySet[Any], group_by: Iterable[str], aggregates: dict[str, Any])
     return [qs.aggregate(**aggregates)]
 
 
+# A manager's atoms read together (`Scope.atoms`): rows carry the index of their atom's group of
+# people and of programs (0 where programs are not split).
+Atom = tuple[int, int]
+
+
+def atom_of(row: dict[str, Any]) -> Atom:
+    return row["atom_people"], row.get("atom_programs") or 0
+
+
+def by_atom(rows: Iterable[dict[str, Any]]) -> dict[Atom, list[dict[str, Any]]]:
+    split: dict[Atom, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        split[atom_of(row)].append(row)
+    return split
+
+
+def _every_atom(
+    scope: Scope, rows: list[dict[str, Any]], group_by: Iterable[str], aggregates: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """Ungrouped totals of atoms read together: one row per atom, as an ungrouped aggregate gives
+    one row, those of atoms without rows being the aggregates' values over no rows."""
+    if scope.atoms is None or list(group_by):
+        return rows
+    people, programs = scope.atoms
+    found = {atom_of(row) for row in rows}
+    empty = {name: aggregate.empty_result_set_value for name, aggregate in aggregates.items()}
+    for atom in product(range(len(people)), range(len(programs) if programs is not None else 1)):
+        if atom not in found:
+            rows.append({**empty, "atom_people": atom[0], "atom_programs": atom[1]})
+    return rows
+
+
 # Enrollment and matching ---------------------------------------------------------------------
 
 
@@ -93,9 +126,10 @@ def enrollment_rows(scope: Scope) -> list[dict[str, Any]]:
     base = Q(withdrawn_at=None) & scope.in_base("participant")
     chosen = scope.narrowed("participant") & scope.in_programs("program") & scope.at_times("created_at")
     marks, inside = _marked_inside(scope, chosen)
+    keys = scope.atom_keys("participant", "program")
     annotations: dict[str, Any] = {"waited": _waited_for_first_pair(scope), **marks}
-    fields = ["role", "participant__org_unit_id", "participant__career_level"]
-    rows = Enrollment.objects.filter(_where(scope, base, chosen)).annotate(**annotations)
+    fields = ["role", "participant__org_unit_id", "participant__career_level", *keys]
+    rows = Enrollment.objects.filter(_where(scope, base, chosen)).annotate(**keys, **annotations)
     learner = f"role IN ({', '.join(f"'{role}'" for role in LEARNER_ROLES)})"
     matched = "waited IS NOT NULL"
     if inside:
@@ -251,8 +285,12 @@ def pair_rows(scope: Scope, *, names: bool = False) -> list[dict[str, Any]]:
         "ended_on": TruncDate("ended_at"),
     }
     # Which of its two people a pair stands for: the chosen ones (for a manager, only people in
-    # their subtree, so a pair with an outside mentor stands for one person, not two).
-    if scope.protect or scope.narrows_people:
+    # their subtree, so a pair with an outside mentor stands for one person, not two); for atoms
+    # read together, those in the pair's own atom (see `_chosen_in_atom`).
+    keys = scope.atom_keys("", "program", pair="")
+    if keys:
+        annotations |= keys | {"mentor_group": scope.group_of("mentor"), "mentee_group": scope.group_of("mentee")}
+    elif scope.protect or scope.narrows_people:
         annotations["mentor_chosen"] = ExpressionWrapper(scope.in_chosen("mentor") or Q(pk__gt=0), output_field=_bool())
         annotations["mentee_chosen"] = ExpressionWrapper(scope.in_chosen("mentee") or Q(pk__gt=0), output_field=_bool())
     if scope.complements:
@@ -263,7 +301,15 @@ def pair_rows(scope: Scope, *, names: bool = False) -> list[dict[str, Any]]:
         fields += ["program__name", "at_risk_reason"]
     qs = Mentorship.objects.filter(_where(scope, base, chosen)).annotate(**annotations)
     # Unordered: sorting every pair costs the database more than sorting the at-risk few here.
-    return list(qs.values(*fields, *annotations).order_by())
+    rows = list(qs.values(*fields, *annotations).order_by())
+    return [_chosen_in_atom(row) for row in rows] if keys else rows
+
+
+def _chosen_in_atom(row: dict[str, Any]) -> dict[str, Any]:
+    """A pair row of atoms read together: each of its people is chosen when in the pair's atom."""
+    row["mentor_chosen"] = row.pop("mentor_group") == row["atom_people"]
+    row["mentee_chosen"] = row.pop("mentee_group") == row["atom_people"]
+    return row
 
 
 def people_names(ids: Iterable[int]) -> dict[int, tuple[str, str, str]]:
@@ -394,6 +440,12 @@ def session_months(scope: Scope, pair_ids: Iterable[int] | None = None) -> list[
     `pair_ids`: the pairs the viewer may see, when already known (from `pair_rows`), so the
     database reads their sessions by index instead of joining every session to its pair.
     """
+    return month_series(scope, session_month_rows(scope, pair_ids))
+
+
+def session_month_rows(scope: Scope, pair_ids: Iterable[int] | None = None) -> list[dict[str, Any]]:
+    """`session_months`' grouped rows: per month (per day where only counts are wanted), and per
+    atom for atoms read together."""
     months = trend_months(scope)
     people = (
         among("mentorship_id", pair_ids)
@@ -401,8 +453,13 @@ def session_months(scope: Scope, pair_ids: Iterable[int] | None = None) -> list[
         else scope.in_base("mentorship__mentor") | scope.in_base("mentorship__mentee")
     )
     base = people & Q(held_on__gte=months[0], held_on__lt=_next_month(months[-1]))
+    keys = scope.atom_keys("", "mentorship__program", pair="mentorship__")
     mentor_chosen = scope.in_chosen("mentorship__mentor")
     mentee_chosen = scope.in_chosen("mentorship__mentee")
+    if keys:  # a person counts for the atom of the pair when in it (`_chosen_in_atom`)
+        keys["mentor_group"] = scope.group_of("mentorship__mentor")
+        keys["mentee_group"] = scope.group_of("mentorship__mentee")
+        mentor_chosen, mentee_chosen = Q(mentor_group=F("atom_people")), Q(mentee_group=F("atom_people"))
     chosen = scope.pair_chosen("mentorship__") & scope.in_programs("mentorship__program") & scope.on_dates("held_on")
     aggregates: dict[str, Any] = {"sessions": Count("id", filter=chosen)}
     if scope.protect:  # people per month matter only where small months are hidden
@@ -411,15 +468,25 @@ def session_months(scope: Scope, pair_ids: Iterable[int] | None = None) -> list[
     if scope.complements:
         aggregates["complement_mentors"] = Count("mentorship__mentor", distinct=True, filter=~chosen)
         aggregates["complement_mentees"] = Count("mentorship__mentee", distinct=True, filter=~chosen)
-    qs = MentoringSession.objects.filter(_where(scope, base, chosen))
+    qs = MentoringSession.objects.filter(_where(scope, base, chosen)).annotate(**keys)
+    atom = [key for key in keys if key.startswith("atom_")]
     if scope.protect:
-        rows = {row["month"]: row for row in _run(qs.annotate(month=TruncMonth("held_on")), ["month"], aggregates)}
-    else:
-        # Only counts: grouped by day (a plain column) and added up per month here, which saves
-        # the database truncating every session's date.
-        rows = defaultdict(lambda: {"sessions": 0})
-        for row in _run(qs, ["held_on"], aggregates):
-            rows[_month_start(row["held_on"])]["sessions"] += row["sessions"]
+        return _run(qs.annotate(month=TruncMonth("held_on")), ["month", *atom], aggregates)
+    # Only counts: grouped by day (a plain column) and added up per month by `month_series`,
+    # which saves the database truncating every session's date.
+    return _run(qs, ["held_on", *atom], aggregates)
+
+
+def month_series(scope: Scope, grouped: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every trend month, from `session_month_rows` (of one atom, for atoms read together)."""
+    months = trend_months(scope)
+    rows: dict[date, dict[str, Any]] = {}
+    for row in grouped:
+        if "month" in row:
+            rows[row["month"]] = row
+        else:
+            day_total = rows.setdefault(_month_start(row["held_on"]), {"sessions": 0})
+            day_total["sessions"] += row["sessions"]
     out = []
     for month in months:
         row = rows.get(month, {})
@@ -454,7 +521,9 @@ def rating_rows(scope: Scope, group_by: Iterable[str] = (), *, people: bool = Tr
     # (HR pages never show it; the comparison takes the pairs' people).
     if people:
         aggregates["people"] = Count("rater", distinct=True, filter=chosen)
-    return _run(SessionRating.objects.filter(_where(scope, base, chosen)), group_by, aggregates)
+    keys = scope.atom_keys("rater", "session__mentorship__program")
+    qs = SessionRating.objects.filter(_where(scope, base, chosen)).annotate(**keys)
+    return _every_atom(scope, _run(qs, [*group_by, *keys], aggregates), group_by, aggregates)
 
 
 def check_in_rows(scope: Scope, group_by: Iterable[str] = ()) -> list[dict[str, Any]]:
@@ -467,7 +536,9 @@ def check_in_rows(scope: Scope, group_by: Iterable[str] = ()) -> list[dict[str, 
         "people": Count("participant", distinct=True, filter=chosen),
         **_complement(scope, "participant", chosen),
     }
-    return _run(CheckIn.objects.filter(_where(scope, base, chosen)), group_by, aggregates)
+    keys = scope.atom_keys("participant", "mentorship__program")
+    qs = CheckIn.objects.filter(_where(scope, base, chosen)).annotate(**keys)
+    return _every_atom(scope, _run(qs, [*group_by, *keys], aggregates), group_by, aggregates)
 
 
 # The reminders the feedback sweep writes (notifications.kinds), each with the action that answers
@@ -491,7 +562,12 @@ def _kind_q(names: Iterable[str]) -> Q:
 
 def reminder_rows(scope: Scope) -> dict[str, Any]:
     """Reminders sent to the chosen people, and how many were followed by the asked action
-    within seven days. Reminders younger than seven days are not counted yet.
+    within seven days. Reminders younger than seven days are not counted yet."""
+    return reminder_summary(*reminder_groups(scope))
+
+
+def reminder_groups(scope: Scope) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """`reminder_rows`' groups: per action and in all (per atom too, for atoms read together).
 
     The reminders are a UNION ALL of one SELECT per kind of reminder, each checking only its own
     answer (one SELECT with a CASE over every check looks so costly to PostgreSQL's planner that
@@ -516,27 +592,35 @@ def reminder_rows(scope: Scope) -> dict[str, Any]:
     base = scope.in_base("recipient__participant") & Q(created_at__lt=timezone.now() - REMINDER_WINDOW)
     chosen = scope.narrowed("recipient__participant") & scope.at_times("created_at")
     inside = "in_filter" if scope.complements and chosen else None
+    # Reminders belong to people: atoms read together are groups of people only.
+    keys = {"atom_people": scope.group_of("recipient__participant")} if scope.atoms else {}
     parts = []
-    actions = list(REMINDER_ACTIONS)
-    for index, action in enumerate(actions):
+    for index, action in enumerate(REMINDER_ACTIONS):
         qs = Notification.objects.filter(_where(scope, base, chosen) & _kind_q(REMINDER_ACTIONS[action])).annotate(
             action=Value(index, output_field=IntegerField()),
             answered=ExpressionWrapper(answered[action], output_field=BooleanField()),
             in_filter=ExpressionWrapper(chosen if inside else Q(pk__gt=0), output_field=BooleanField()),
+            **keys,
         )
-        parts.append(qs.values("action", "recipient_id", "answered", "in_filter").order_by())
-    by_action, (overall,) = grouping_sets(
+        parts.append(qs.values("action", "recipient_id", "answered", "in_filter", *keys).order_by())
+    by_action, overall = grouping_sets(
         parts[0].union(*parts[1:], all=True).order_by(),
-        [["action"], []],
+        [["action", *keys], [*keys]],
         {
             "sent": f"COUNT({_when(inside, '1')})",
             "answered": f"SUM({_when(inside, 'CASE WHEN answered THEN 1 ELSE 0 END', '0')})",
             **_distinct_people(inside, "recipient_id"),
         },
     )
-    out: dict[str, Any] = {"people": overall["people"], "complement": overall["complement"]}
+    return by_action, overall
+
+
+def reminder_summary(by_action: list[dict[str, Any]], overall: list[dict[str, Any]]) -> dict[str, Any]:
+    """The reminder figures from `reminder_rows`' groups (of one atom, for atoms read together)."""
+    total = overall[0] if overall else {"people": 0, "complement": 0}
+    out: dict[str, Any] = {"people": total["people"], "complement": total["complement"]}
     counted = {row["action"]: row for row in by_action}
-    for index, action in enumerate(actions):
+    for index, action in enumerate(REMINDER_ACTIONS):
         row = counted.get(index, {})
         out[f"{action}_sent"] = row.get("sent", 0)
         out[f"{action}_answered"] = row.get("answered") or 0
@@ -659,8 +743,10 @@ def growth(scope: Scope, sets: Sequence[Sequence[str]]) -> list[list[dict[str, A
     """
     qs, chosen = _growth_queryset(scope)
     marks, inside = _marked_inside(scope, chosen)
-    rows = qs.annotate(**marks).values(*GOAL_FIELDS, "start_level", "latest_level", "target_level", *marks)
-    rows = rows.order_by()
+    keys = scope.atom_keys("learner", "mentorship__program")
+    levels = ["start_level", "latest_level", "target_level"]
+    rows = qs.annotate(**marks, **keys).values(*GOAL_FIELDS, *levels, *marks, *keys).order_by()
+    sets = [[*fields, *keys] for fields in sets]
     growth = "latest_level - start_level"
     aggregates = {
         "goals": f"COUNT({_when(inside, '1')})",

@@ -4,6 +4,8 @@ figures and the comparison of approaches, each built from its sections and serve
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any
 
 from mentorship.dashboards import privacy, queries
@@ -51,6 +53,122 @@ def engagement(
     )
 
 
+def atom_dashboards(
+    atoms: Sequence[Scope], tree: OrgTree, *, only: str | None, reminder_atoms: Sequence[Scope] = ()
+) -> tuple[list[Dashboard], list[Dashboard]]:
+    """The engagement dashboards of a manager's atoms (see disclosure) and the reminder figures of
+    `reminder_atoms` (groups of people, every program): each query runs once for all of them, its
+    rows grouped by atom (`Scope.atoms`), instead of once per atom. Served from `dashboards.cache`."""
+    return cached(
+        "atoms",
+        (tuple(atoms), tuple(reminder_atoms), only),
+        lambda: _atom_dashboards(atoms, tree, only, reminder_atoms),
+    )
+
+
+def _atom_dashboards(
+    atoms: Sequence[Scope], tree: OrgTree, only: str | None, reminder_atoms: Sequence[Scope]
+) -> tuple[list[Dashboard], list[Dashboard]]:
+    every = [*atoms, *reminder_atoms]
+    if not every:
+        return [], []
+    people = list(dict.fromkeys(atom.team_people or frozenset() for atom in every))
+    # Programs are split into atoms in every atom of a view, or in none (each is None).
+    programs = list(dict.fromkeys(atom.programs for atom in atoms if atom.programs is not None))
+    together = replace(
+        every[0],
+        team_people=frozenset().union(*people),
+        programs=frozenset().union(*programs) if programs else None,
+        atoms=(tuple(people), tuple(programs) if programs else None),
+    )
+
+    def atom_key(atom: Scope) -> queries.Atom:
+        group = people.index(atom.team_people or frozenset())
+        return group, programs.index(atom.programs) if atom.programs is not None else 0
+
+    source = AtomRows(together, atom_key)
+    dashboards = [
+        _engagement(atom, tree, at_risk_list=False, reminders=True, only=only, disclosure=None, rows=source)
+        for atom in atoms
+    ]
+    reminders = [Dashboard(*feedback.reminders(source.reminders(atom), Viewer(atom))) for atom in reminder_atoms]
+    return dashboards, reminders
+
+
+class Rows:
+    """Where a dashboard's rows come from: its own queries, run for its scope."""
+
+    def pairs(self, scope: Scope, *, names: bool) -> list[dict[str, Any]]:
+        return queries.pair_rows(scope, names=names)
+
+    def enrollments(self, scope: Scope) -> list[dict[str, Any]]:
+        return queries.enrollment_rows(scope)
+
+    def months(self, scope: Scope, pair_ids: list[int]) -> list[dict[str, Any]]:
+        return queries.session_months(scope, pair_ids)
+
+    def ratings(self, scope: Scope) -> dict[str, Any]:
+        return queries.rating_rows(scope, people=scope.protect)[0]
+
+    def reminders(self, scope: Scope) -> dict[str, Any]:
+        return queries.reminder_rows(scope)
+
+    def check_ins(self, scope: Scope) -> dict[str, Any]:
+        return queries.check_in_rows(scope)[0]
+
+    def growth(self, scope: Scope) -> list[list[dict[str, Any]]]:
+        return queries.growth(scope, GROWTH_SETS)
+
+
+class AtomRows(Rows):
+    """The rows of many atoms: each query runs once, on the first atom that asks, for `together`
+    (the atoms' union, reading them together), and each atom takes its own rows (`atom_key`)."""
+
+    def __init__(self, together: Scope, atom_key: Callable[[Scope], queries.Atom]) -> None:
+        self.together = together
+        self.atom_key = atom_key
+        self.read: dict[str, Any] = {}
+
+    def _split(self, name: str, read: Callable[[], list[dict[str, Any]]]) -> dict[queries.Atom, list[dict[str, Any]]]:
+        if name not in self.read:
+            self.read[name] = queries.by_atom(read())
+        return self.read[name]  # type: ignore[no-any-return]  # stored just above
+
+    def _of(self, name: str, scope: Scope, read: Callable[[], list[dict[str, Any]]]) -> list[dict[str, Any]]:
+        return self._split(name, read).get(self.atom_key(scope), [])
+
+    def pairs(self, scope: Scope, *, names: bool) -> list[dict[str, Any]]:
+        return self._of("pairs", scope, lambda: queries.pair_rows(self.together))
+
+    def enrollments(self, scope: Scope) -> list[dict[str, Any]]:
+        return self._of("enrollments", scope, lambda: queries.enrollment_rows(self.together))
+
+    def months(self, scope: Scope, pair_ids: list[int]) -> list[dict[str, Any]]:
+        pairs = self._split("pairs", lambda: queries.pair_rows(self.together))
+        every_pair = [row["id"] for rows in pairs.values() for row in rows]
+        grouped = self._of("months", scope, lambda: queries.session_month_rows(self.together, every_pair))
+        return queries.month_series(scope, grouped)
+
+    def ratings(self, scope: Scope) -> dict[str, Any]:
+        return self._of("ratings", scope, lambda: queries.rating_rows(self.together))[0]
+
+    def reminders(self, scope: Scope) -> dict[str, Any]:
+        if "reminders" not in self.read:
+            by_action, overall = queries.reminder_groups(self.together)
+            self.read["reminders"] = {"by_action": queries.by_atom(by_action), "overall": queries.by_atom(overall)}
+        people = (self.atom_key(scope)[0], 0)  # reminders belong to people, not programs
+        groups = self.read["reminders"]
+        return queries.reminder_summary(groups["by_action"].get(people, []), groups["overall"].get(people, []))
+
+    def check_ins(self, scope: Scope) -> dict[str, Any]:
+        return self._of("check_ins", scope, lambda: queries.check_in_rows(self.together))[0]
+
+    def growth(self, scope: Scope) -> list[list[dict[str, Any]]]:
+        if "growth" not in self.read:
+            self.read["growth"] = [queries.by_atom(rows) for rows in queries.growth(self.together, GROWTH_SETS)]
+        return [split.get(self.atom_key(scope), []) for split in self.read["growth"]]
+
+
 def _engagement(
     scope: Scope,
     tree: OrgTree,
@@ -59,7 +177,9 @@ def _engagement(
     reminders: bool,
     only: str | None,
     disclosure: privacy.Disclosure | None,
+    rows: Rows | None = None,
 ) -> Dashboard:
+    source = rows or Rows()
     p = Viewer(scope, disclosure)
     headline: list[tuple[str, Figure, str]] = []
     tables: dict[str, Table] = {}
@@ -74,34 +194,34 @@ def _engagement(
     # One query after another on the request's one connection: the dashboard's figures come from
     # a fixed handful of aggregate queries, and whole pages are cached (see `engagement`).
     stats = queries.PairStats()
-    rows = queries.pair_rows(scope, names=at_risk_list and wanted({"at_risk"})) if needs_pairs else []
+    pair_rows = source.pairs(scope, names=at_risk_list and wanted({"at_risk"})) if needs_pairs else []
     if wanted(ENROLLMENT_TABLES):
-        part_headline, part_tables = enrollment.enrollment(scope, tree, queries.enrollment_rows(scope), p)
+        part_headline, part_tables = enrollment.enrollment(scope, tree, source.enrollments(scope), p)
         headline += part_headline
         tables |= part_tables
 
     if wanted(PAIR_TABLES | {"rating_distribution"}):
-        stats = queries.pair_stats(scope, rows).get("", stats)
+        stats = queries.pair_stats(scope, pair_rows).get("", stats)
     if wanted(PAIR_TABLES):
-        months = queries.session_months(scope, [row["id"] for row in rows])
+        months = source.months(scope, [row["id"] for row in pair_rows])
         part_headline, part_tables = pairs.pairs(scope, stats, months, p)
         headline += part_headline
         tables |= part_tables
 
     if wanted({"rating_distribution"}):
-        part_headline, part_tables = feedback.ratings(stats, queries.rating_rows(scope, people=scope.protect)[0], p)
+        part_headline, part_tables = feedback.ratings(stats, source.ratings(scope), p)
         headline += part_headline
         tables |= part_tables
     # Reminders belong to people, not programs, so they are measured across programs only.
     if wants_reminders:
-        part_headline, part_tables = feedback.reminders(queries.reminder_rows(scope), p)
+        part_headline, part_tables = feedback.reminders(source.reminders(scope), p)
         headline += part_headline
         tables |= part_tables
     if only is None:
-        headline += feedback.check_ins(queries.check_in_rows(scope)[0], p)
+        headline += feedback.check_ins(source.check_ins(scope), p)
 
     if wanted(GROWTH_TABLES):
-        by_skill, by_category, overall = queries.growth(scope, GROWTH_SETS)
+        by_skill, by_category, overall = source.growth(scope)
         part_headline, part_tables = growth.growth(by_skill, by_category, overall, p)
         headline += part_headline
         tables |= part_tables
@@ -116,7 +236,7 @@ def _engagement(
     dashboard = Dashboard(headline, tables)
     if at_risk_list and wanted({"at_risk"}):
         flagged = sorted(
-            (row for row in rows if row["status"] == "active" and row["at_risk_since"] is not None),
+            (row for row in pair_rows if row["status"] == "active" and row["at_risk_since"] is not None),
             key=lambda row: (row["at_risk_since"], row["id"]),
         )
         names = queries.people_names({row[f"{side}_id"] for row in flagged for side in ("mentor", "mentee")})

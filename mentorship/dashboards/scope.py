@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import BooleanField, F, Func, Q
+from django.db.models import BooleanField, Case, F, Func, IntegerField, Q, Value, When
 from django.utils import timezone
 
 
@@ -45,6 +45,12 @@ def among(path: str, ids: Iterable[int]) -> Q:
     return Q(AmongIds(path, ids))
 
 
+def _index_case(conditions: list[Q]) -> Case:
+    """The index of the first condition a row meets, or None."""
+    whens = [When(condition, then=Value(index)) for index, condition in enumerate(conditions)]
+    return Case(*whens, default=None, output_field=IntegerField())
+
+
 @dataclass(frozen=True)
 class Scope:
     # None: everyone. Otherwise the participant ids the viewer may see (a manager's subtree).
@@ -67,6 +73,10 @@ class Scope:
     # figure are wanted (the atoms of a manager's view).
     rest: bool = True
     today: date = field(default_factory=timezone.localdate)
+    # A manager's atoms read together (see privacy and `disclosure`): the groups of people and of
+    # programs (None: every program is one group) whose figures are wanted one by one. Queries
+    # then also group their rows by the group of each row's person and program (`atom_keys`).
+    atoms: tuple[tuple[frozenset[int], ...], tuple[frozenset[int], ...] | None] | None = None
 
     # People ---------------------------------------------------------------------------------
     def in_base(self, path: str) -> Q:
@@ -104,6 +114,29 @@ class Scope:
         return (self.in_base(mentee) & self.narrowed(mentee)) | (
             ~self.in_base(mentee) & self.in_base(mentor) & self.narrowed(mentor)
         )
+
+    def atom_keys(self, person: str, program: str, *, pair: str | None = None) -> dict[str, Case]:
+        """For a scope that reads atoms together: each row's atom, as `atom_people` (the index of
+        its person's group; with `pair`, the path prefix to a Mentorship, the one person the pair
+        counts for, see `pair_chosen`) and `atom_programs` (the index of its program's group, at
+        `program`, a path to a Program). Nothing for any other scope."""
+        if self.atoms is None:
+            return {}
+        programs = self.atoms[1]
+        if pair is None:
+            person_key = self.group_of(person)
+        else:
+            mentee_key, mentor_key = self.group_of(f"{pair}mentee"), self.group_of(f"{pair}mentor")
+            person_key = Case(When(self.in_base(f"{pair}mentee"), then=mentee_key), default=mentor_key)
+        keys = {"atom_people": person_key}
+        if programs is not None:
+            keys["atom_programs"] = _index_case([Q(**{f"{program}_id__in": sorted(group)}) for group in programs])
+        return keys
+
+    def group_of(self, person: str) -> Case:
+        """The index of the atoms' group of people the person at `person` is in (None: none)."""
+        assert self.atoms is not None  # noqa: S101 (only called for a scope that reads atoms)
+        return _index_case([among(person, group) for group in self.atoms[0]])
 
     # Programs and dates --------------------------------------------------------------------
     def in_programs(self, path: str) -> Q:

@@ -20,8 +20,8 @@ PROGRAM_PAGE_QUERIES = 18  # and the goals and the colleagues outside programs f
 COMPARE_PAGE_QUERIES = 12  # growth: the measured goals, and colleagues outside programs (evidence)
 # Without a program filter; with one, reminders (not tied to programs) are skipped. 15 for the view
 # (the reporting lines and the team's names are two reads; the lines come from the dashboard cache
-# when it is on), 3 to choose the filter values the manager is offered, 7 for the one atom the view
-# is made of here (privacy.Disclosure; a view holds at most privacy.MAX_ATOMS).
+# when it is on), 3 to choose the filter values the manager is offered, 7 for the atoms the view
+# is made of (privacy.Disclosure), read together however many they are (see test_disclosure_adversary).
 TEAM_PAGE_QUERIES = 15 + 3 + 7
 TEAM_CSV_QUERIES = 14  # one table: only its query runs, for the view and for its one atom; and the audit entry
 MINE_PAGE_QUERIES = 9

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import combinations, product
 from typing import Any
+from unittest.mock import patch
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -27,6 +28,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from mentorship.accounts.models import User
+from mentorship.dashboards import disclosure
 from mentorship.dashboards.privacy import Figure
 from mentorship.dashboards.tables import STATE_LABELS
 from mentorship.dashboards.units import rollup_unit, unit_row_label
@@ -37,6 +39,7 @@ from mentorship.participants.orgtree import OrgTree
 from mentorship.programs.models import EnrollmentRole
 from mentorship.workspace.models import MentoringSession, SessionRating
 from tests.dashboards.conftest import NOW, at, enroll, make_program
+from tests.dashboards.test_dashboard_pages import TEAM_PAGE_QUERIES
 
 pytestmark = pytest.mark.django_db
 
@@ -444,10 +447,8 @@ def test_no_two_views_a_manager_can_request_differ_by_a_small_group(client: Clie
         transaction.set_rollback(True)
 
 
-def test_x_tiny_and_bigger_cannot_be_subtracted(client: Client) -> None:
-    """The case from the issue: unit X with X/Tiny (1 person) and X/Bigger (5 people), two
-    programs. `?unit=X` minus `?unit=X/Bigger` would be the one person in X/Tiny, with or without
-    a program filter, on the page or in the CSV exports."""
+def _x_tiny_and_bigger() -> World:
+    """Unit X with X/Tiny (1 person) and X/Bigger (5 people), two programs."""
     kinds = ("traditional", "reverse")
     people = ((1, -1, 3), *((2, -1, 3),) * 5)
     enrollments = [(0, 0, "mentee")] + [(p, prog, "mentee") for p in range(1, 6) for prog in (0, 1)]
@@ -455,7 +456,13 @@ def test_x_tiny_and_bigger_cannot_be_subtracted(client: Client) -> None:
         PairSpec(p, -1, prog, "active", False, 60, 1, "schedule", ((3, 5 if p else 1, None),))
         for p, prog, _ in enrollments
     )
-    world = build(Spec(parents=(0, 0), people=people, kinds=kinds, enrollments=tuple(enrollments), pairs=pairs))
+    return build(Spec(parents=(0, 0), people=people, kinds=kinds, enrollments=tuple(enrollments), pairs=pairs))
+
+
+def test_x_tiny_and_bigger_cannot_be_subtracted(client: Client) -> None:
+    """The case from the issue: `?unit=X` minus `?unit=X/Bigger` would be the one person in
+    X/Tiny, with or without a program filter, on the page or in the CSV exports."""
+    world = _x_tiny_and_bigger()
     client.force_login(world.manager.user)
     _everyone, tiny, bigger = world.units
     OrgUnit.objects.filter(pk=tiny.pk).update(name="Tiny")
@@ -473,3 +480,15 @@ def test_x_tiny_and_bigger_cannot_be_subtracted(client: Client) -> None:
     headline = {label: figure for label, figure, _ in whole.context["dashboard"].headline}
     assert headline["Enrollments"].value == 11  # the whole team's figures stay useful
     assert not headline["Average session rating"].hidden
+
+
+def test_the_atoms_of_a_view_cost_the_queries_of_one(client: Client, django_assert_num_queries: Any) -> None:
+    """Each figure's query runs once for all the atoms a view is made of, its rows grouped by
+    atom: here two programs split the view into atoms, and the page reads as many rows as with one."""
+    world = _x_tiny_and_bigger()
+    client.force_login(world.manager.user)
+    counted = patch.object(disclosure, "atom_figures", wraps=disclosure.atom_figures)
+    # With programs split, the atoms' dashboards read no reminders, and the reminder atoms read them once.
+    with counted as atom_figures, django_assert_num_queries(TEAM_PAGE_QUERIES):
+        assert client.get("/dashboards/team/").status_code == 200
+    assert atom_figures.call_count >= 3  # two program atoms, and the reminders of the one group of people
