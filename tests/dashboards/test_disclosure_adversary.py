@@ -24,12 +24,13 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.test import Client, override_settings
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, assume, given, settings
 from hypothesis import strategies as st
 
 from mentorship.accounts.models import User
-from mentorship.dashboards import disclosure
+from mentorship.dashboards import disclosure, reports
 from mentorship.dashboards.privacy import Figure
+from mentorship.dashboards.scope import Scope
 from mentorship.dashboards.tables import STATE_LABELS
 from mentorship.dashboards.units import rollup_unit, unit_row_label
 from mentorship.mentorships.models import EndReason, Mentorship, MentorshipStatus
@@ -492,3 +493,44 @@ def test_the_atoms_of_a_view_cost_the_queries_of_one(client: Client, django_asse
     with counted as atom_figures, django_assert_num_queries(TEAM_PAGE_QUERIES):
         assert client.get("/dashboards/team/").status_code == 200
     assert atom_figures.call_count >= 3  # two program atoms, and the reminders of the one group of people
+
+
+@override_settings(PRIVACY_THRESHOLD=3, DASHBOARD_CACHE_SECONDS=0)
+@settings(
+    max_examples=8,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.filter_too_much],
+    phases=[Phase.explicit, Phase.generate],
+    derandomize=True,
+)
+@given(spec=worlds(), split=st.integers(0, 3))
+def test_atoms_read_together_have_the_figures_each_atom_has_alone(spec: Spec, split: int) -> None:
+    """Any split of the people and the programs: every atom's dashboard, and every group's
+    reminders, from the queries run once for all of them equal those computed atom by atom."""
+    assume(spec.pairs)  # pairs, sessions and ratings to split, not only empty figures
+    with transaction.atomic():
+        world = build(spec)
+        tree = OrgTree(OrgUnit.objects.values_list("id", "name", "parent_id"))
+        ordered = sorted(world.subtree)
+        groups = [frozenset(ordered[index :: split + 1]) for index in range(split + 1)]
+        groups = [group for group in groups if group]
+        program_groups = [frozenset(world.programs[:1]), frozenset(world.programs[1:])] if split % 2 else [None]
+        base = frozenset(world.subtree)
+
+        def atom(group: frozenset[int], programs: frozenset[int] | None) -> Scope:
+            return Scope(
+                base_people=base, team_people=group, programs=programs, protect=True, rest=False, today=NOW.date()
+            )
+
+        atoms = [atom(group, programs) for group in groups for programs in program_groups if programs != frozenset()]
+        reminder_atoms = [atom(group, None) for group in groups]
+        together, reminders = reports.atom_dashboards(atoms, tree, only=None, reminder_atoms=reminder_atoms)
+        assert list(map(_shown_figures, together)) == [_shown_figures(reports.engagement(one, tree)) for one in atoms]
+        alone = [reports.reminder_figures(one) for one in reminder_atoms]
+        assert list(map(_shown_figures, reminders)) == list(map(_shown_figures, alone))
+        transaction.set_rollback(True)
+
+
+def _shown_figures(dashboard: Any) -> tuple[Any, ...]:
+    """A dashboard's headline and table rows (not its charts, whose element ids count up)."""
+    return dashboard.headline, {name: table.rows for name, table in dashboard.tables.items()}
