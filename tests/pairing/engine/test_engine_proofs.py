@@ -134,6 +134,26 @@ def test_solving_again_on_the_pairs_that_can_change_finds_the_same_assignment_as
 
 
 @SETTINGS
+@given(bipartite_pools())
+def test_priced_in_pairs_are_merged_in_row_and_column_order_and_the_chosen_follow(pool: tuple) -> None:
+    mentors, mentees, rules = pool
+    feats = build(mentees, mentors, rules)
+    short = find(feats, 1, per_col=1)
+    chosen = assign(feats, short)
+    every = find(feats, len(feats.cols), per_col=len(feats.rows))  # every allowed pair
+    left_out = ~np.isin(every.rows * len(feats.cols) + every.cols, short.rows * len(feats.cols) + short.cols)
+    rows, cols, scores = every.rows[left_out][::-1], every.cols[left_out][::-1], every.scores[left_out][::-1]
+    merged, moved = certify._merge(short, chosen, rows, cols, scores)
+    pairs = list(zip(merged.rows.tolist(), merged.cols.tolist(), strict=True))
+    assert pairs == sorted(pairs) and len(pairs) == len(short) + len(rows)
+    assert sorted(zip(pairs, merged.scores.tolist())) == sorted(
+        zip(zip(every.rows.tolist(), every.cols.tolist()), every.scores.tolist())
+    )
+    old = set(zip(short.rows[chosen].tolist(), short.cols[chosen].tolist()))
+    assert set(zip(merged.rows[moved].tolist(), merged.cols[moved].tolist())) == old
+
+
+@SETTINGS
 @given(general_pools())
 def test_a_general_pool_is_exact_or_within_its_certified_bound(pool: tuple) -> None:
     people, rules = pool
