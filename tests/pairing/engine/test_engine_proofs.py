@@ -146,11 +146,12 @@ def test_priced_in_pairs_are_merged_in_row_and_column_order_and_the_chosen_follo
     merged, moved = certify._merge(short, chosen, rows, cols, scores)
     pairs = list(zip(merged.rows.tolist(), merged.cols.tolist(), strict=True))
     assert pairs == sorted(pairs) and len(pairs) == len(short) + len(rows)
-    assert sorted(zip(pairs, merged.scores.tolist())) == sorted(
-        zip(zip(every.rows.tolist(), every.cols.tolist()), every.scores.tolist())
+    every_pair = zip(every.rows.tolist(), every.cols.tolist(), strict=True)
+    assert sorted(zip(pairs, merged.scores.tolist(), strict=True)) == sorted(
+        zip(every_pair, every.scores.tolist(), strict=True)
     )
-    old = set(zip(short.rows[chosen].tolist(), short.cols[chosen].tolist()))
-    assert set(zip(merged.rows[moved].tolist(), merged.cols[moved].tolist())) == old
+    old = set(zip(short.rows[chosen].tolist(), short.cols[chosen].tolist(), strict=True))
+    assert set(zip(merged.rows[moved].tolist(), merged.cols[moved].tolist(), strict=True)) == old
 
 
 @SETTINGS
