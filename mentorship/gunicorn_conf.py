@@ -38,3 +38,13 @@ errorlog = "-"
 control_socket_disable = True
 # Workers' heartbeat files in memory, not on a disk that may stall under load.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108 (a RAM disk, not a temp file)
+
+
+def post_worker_init(worker: object) -> None:
+    """Before a worker takes requests: import the statistics libraries the comparison page loads
+    on first use (mentorship/dashboards/effects.py). Under load that import took the first
+    comparison in each worker 8-9 s; here it is paid once, at boot, by no one's request."""
+    import scipy.special  # noqa: F401
+    import statsmodels.regression.linear_model
+    import statsmodels.stats.multitest
+    import statsmodels.stats.power  # noqa: F401
