@@ -148,12 +148,17 @@ def atoms(universe: Iterable[int], generators: Iterable[frozenset[int]]) -> list
     and generator: a manager of 10,000 people is offered about a hundred values)."""
     classes = [frozenset(universe)]
     for generator in generators:
-        split = []
-        for members in classes:
-            inside = members & generator
-            split += [inside, members - inside] if inside and len(inside) < len(members) else [members]
-        classes = split
+        classes = _split(classes, generator)
     return sorted((members for members in classes if members), key=min)
+
+
+def _split(classes: list[frozenset[int]], generator: frozenset[int]) -> list[frozenset[int]]:
+    """Each class cut in two by "in the generator?", unless it lies wholly on one side."""
+    split = []
+    for members in classes:
+        inside = members & generator
+        split += [inside, members - inside] if inside and len(inside) < len(members) else [members]
+    return split
 
 
 @dataclass(frozen=True)
@@ -240,17 +245,19 @@ def _offer_in_order(
     enrolled_people: set[int] = set().union(*program_people.values())
     people_gens: list[frozenset[int]] = []
     program_gens: list[frozenset[int]] = []
+    # The atoms of the values offered so far; a candidate value splits them further (offering it
+    # cannot merge any), so each trial refines these instead of starting from every value again.
+    people_cells = atoms(people, [])
+    program_cells = [all_programs]
 
-    def fits(people_side: list[frozenset[int]], program_side: list[frozenset[int]]) -> bool:
-        people_cells = atoms(people, people_side)
-        program_cells = atoms(all_programs, program_side) if program_side else [all_programs]
+    def fits(people_cells: list[frozenset[int]], program_cells: list[frozenset[int]]) -> bool:
         if len(people_cells) * len(program_cells) > max_atoms:
             return False
-        for group in people_cells:
-            for programs in program_cells:
-                for by_program in counted.values():
-                    count = len(group & set().union(*(by_program.get(pk, set()) for pk in programs)))
-                    if 0 < count < minimum:
+        for programs in program_cells:
+            for by_program in counted.values():
+                reached = set().union(*(by_program.get(pk, set()) for pk in programs))
+                for group in people_cells:
+                    if 0 < len(group & reached) < minimum:
                         return False
         return True
 
@@ -264,11 +271,15 @@ def _offer_in_order(
             reach = len(set().union(*(program_people.get(pk, set()) for pk in group)))
         if reach == 0:
             continue  # a view of nobody: not worth offering, nor counting as withheld
-        trial_people = [*people_gens, group] if about_people else people_gens
-        trial_programs = program_gens if about_people else [*program_gens, group]
+        trial_people = _split(people_cells, group) if about_people else people_cells
+        trial_programs = program_cells if about_people else _split(program_cells, group)
         if fits(trial_people, trial_programs):
             chosen[kind_of].add(value)
-            people_gens, program_gens = trial_people, trial_programs
+            people_cells, program_cells = trial_people, trial_programs
+            if about_people:
+                people_gens.append(group)
+            else:
+                program_gens.append(group)
         else:
             withheld += 1
     return Offer(
