@@ -243,8 +243,6 @@ def _offer_in_order(
     all_programs = frozenset(program_kinds)
     program_people = counted.get("enrolled", {})
     enrolled_people: set[int] = set().union(*program_people.values())
-    people_gens: list[frozenset[int]] = []
-    program_gens: list[frozenset[int]] = []
     # The atoms of the values offered so far; a candidate value splits them further (offering it
     # cannot merge any), so each trial refines these instead of starting from every value again.
     people_cells = atoms(people, [])
@@ -276,10 +274,6 @@ def _offer_in_order(
         if fits(trial_people, trial_programs):
             chosen[kind_of].add(value)
             people_cells, program_cells = trial_people, trial_programs
-            if about_people:
-                people_gens.append(group)
-            else:
-                program_gens.append(group)
         else:
             withheld += 1
     return Offer(
@@ -287,8 +281,8 @@ def _offer_in_order(
         units=frozenset(chosen["units"]),
         programs=frozenset(chosen["programs"]),
         kinds=frozenset(chosen["kinds"]),
-        people_atoms=tuple(atoms(people, people_gens)),
-        program_atoms=tuple(atoms(all_programs, program_gens)) if program_gens else None,
+        people_atoms=tuple(sorted(people_cells, key=min)),
+        program_atoms=tuple(sorted(program_cells, key=min)) if chosen["programs"] or chosen["kinds"] else None,
         withheld=withheld,
     )
 

@@ -454,11 +454,12 @@ def session_month_rows(scope: Scope, pair_ids: Iterable[int] | None = None) -> l
     )
     base = people & Q(held_on__gte=months[0], held_on__lt=_next_month(months[-1]))
     keys = scope.atom_keys("", "mentorship__program", pair="mentorship__")
+    groups: dict[str, Any] = {}
     mentor_chosen = scope.in_chosen("mentorship__mentor")
     mentee_chosen = scope.in_chosen("mentorship__mentee")
     if keys:  # a person counts for the atom of the pair when in it (`_chosen_in_atom`)
-        keys["mentor_group"] = scope.group_of("mentorship__mentor")
-        keys["mentee_group"] = scope.group_of("mentorship__mentee")
+        groups["mentor_group"] = scope.group_of("mentorship__mentor")
+        groups["mentee_group"] = scope.group_of("mentorship__mentee")
         mentor_chosen, mentee_chosen = Q(mentor_group=F("atom_people")), Q(mentee_group=F("atom_people"))
     chosen = scope.pair_chosen("mentorship__") & scope.in_programs("mentorship__program") & scope.on_dates("held_on")
     aggregates: dict[str, Any] = {"sessions": Count("id", filter=chosen)}
@@ -468,13 +469,12 @@ def session_month_rows(scope: Scope, pair_ids: Iterable[int] | None = None) -> l
     if scope.complements:
         aggregates["complement_mentors"] = Count("mentorship__mentor", distinct=True, filter=~chosen)
         aggregates["complement_mentees"] = Count("mentorship__mentee", distinct=True, filter=~chosen)
-    qs = MentoringSession.objects.filter(_where(scope, base, chosen)).annotate(**keys)
-    atom = [key for key in keys if key.startswith("atom_")]
+    qs = MentoringSession.objects.filter(_where(scope, base, chosen)).annotate(**keys, **groups)
     if scope.protect:
-        return _run(qs.annotate(month=TruncMonth("held_on")), ["month", *atom], aggregates)
+        return _run(qs.annotate(month=TruncMonth("held_on")), ["month", *keys], aggregates)
     # Only counts: grouped by day (a plain column) and added up per month by `month_series`,
     # which saves the database truncating every session's date.
-    return _run(qs, ["held_on", *atom], aggregates)
+    return _run(qs, ["held_on", *keys], aggregates)
 
 
 def month_series(scope: Scope, grouped: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -137,15 +137,17 @@ class AtomRows(Rows):
     def _of(self, name: str, scope: Scope, read: Callable[[], list[dict[str, Any]]]) -> list[dict[str, Any]]:
         return self._split(name, read).get(self.atom_key(scope), [])
 
+    def _pairs(self) -> dict[queries.Atom, list[dict[str, Any]]]:
+        return self._split("pairs", lambda: queries.pair_rows(self.together))
+
     def pairs(self, scope: Scope, *, names: bool) -> list[dict[str, Any]]:
-        return self._of("pairs", scope, lambda: queries.pair_rows(self.together))
+        return self._pairs().get(self.atom_key(scope), [])
 
     def enrollments(self, scope: Scope) -> list[dict[str, Any]]:
         return self._of("enrollments", scope, lambda: queries.enrollment_rows(self.together))
 
     def months(self, scope: Scope, pair_ids: list[int]) -> list[dict[str, Any]]:
-        pairs = self._split("pairs", lambda: queries.pair_rows(self.together))
-        every_pair = [row["id"] for rows in pairs.values() for row in rows]
+        every_pair = [row["id"] for rows in self._pairs().values() for row in rows]
         grouped = self._of("months", scope, lambda: queries.session_month_rows(self.together, every_pair))
         return queries.month_series(scope, grouped)
 

@@ -11,10 +11,10 @@ from hypothesis import strategies as st
 
 from pairing.engine import Person, Rules, SkillEntry, Solution, certify, solve
 from pairing.engine.assign import assign
-from pairing.engine.candidates import find
+from pairing.engine.candidates import Candidates, find
 from pairing.engine.certify import bipartite, duals, general_bound
 from pairing.engine.explain_for_pair import why_you_two
-from pairing.engine.features import build
+from pairing.engine.features import Features, IntArray, build
 from pairing.engine.model import NEUTRAL_FACTOR, SCORE_SCALE
 from pairing.engine.rules import RULE_TEXT, broken_rules
 from pairing.engine.score import breakdown
@@ -121,10 +121,7 @@ def test_the_certificate_covers_every_allowed_pair_even_with_two_candidates_each
 @SETTINGS
 @given(bipartite_pools())
 def test_solving_again_on_the_pairs_that_can_change_finds_the_same_assignment_as_a_whole_solve(pool: tuple) -> None:
-    mentors, mentees, rules = pool
-    feats = build(mentees, mentors, rules)
-    cands = find(feats, 1, per_col=1)
-    chosen = assign(feats, cands)
+    feats, cands, chosen = _solved_on_one_candidate_each(pool)
     u, v = duals(feats, cands, chosen)
     rows, cols, scores, _ = certify._price(feats, cands, certify._suspects(cands, u, v), u, v, 1)
     cands, chosen = certify._merge(cands, chosen, rows, cols, scores)
@@ -136,10 +133,7 @@ def test_solving_again_on_the_pairs_that_can_change_finds_the_same_assignment_as
 @SETTINGS
 @given(bipartite_pools())
 def test_priced_in_pairs_are_merged_in_row_and_column_order_and_the_chosen_follow(pool: tuple) -> None:
-    mentors, mentees, rules = pool
-    feats = build(mentees, mentors, rules)
-    short = find(feats, 1, per_col=1)
-    chosen = assign(feats, short)
+    feats, short, chosen = _solved_on_one_candidate_each(pool)
     every = find(feats, len(feats.cols), per_col=len(feats.rows))  # every allowed pair
     left_out = ~np.isin(every.rows * len(feats.cols) + every.cols, short.rows * len(feats.cols) + short.cols)
     rows, cols, scores = every.rows[left_out][::-1], every.cols[left_out][::-1], every.scores[left_out][::-1]
@@ -152,6 +146,14 @@ def test_priced_in_pairs_are_merged_in_row_and_column_order_and_the_chosen_follo
     )
     old = set(zip(short.rows[chosen].tolist(), short.cols[chosen].tolist(), strict=True))
     assert set(zip(merged.rows[moved].tolist(), merged.cols[moved].tolist(), strict=True)) == old
+
+
+def _solved_on_one_candidate_each(pool: tuple) -> tuple[Features, Candidates, IntArray]:
+    """A bipartite pool's features, its candidates pruned to one per person, and their optimum."""
+    mentors, mentees, rules = pool
+    feats = build(mentees, mentors, rules)
+    cands = find(feats, 1, per_col=1)
+    return feats, cands, assign(feats, cands)
 
 
 @SETTINGS
